@@ -1,0 +1,143 @@
+/**
+ * One loader per backend: makes it available (registers it with tfjs) or says why not.
+ * Loaders import their backend package lazily, so that picking `cpu` never loads wasm, and optional
+ * peers (tfjs-node, webgpu) are only touched when present.
+ */
+import { engine, env, getBackend, setBackend } from '@tensorflow/tfjs-core';
+import type { Platform } from './environment.js';
+import { registerWasmKernels } from './wasm/register.js';
+
+/** The backends @diffuse knows. */
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+/** Why a backend could not be used, with what would fix it. */
+export class Unavailable extends Error {
+  constructor(
+    message: string,
+    readonly howToGet: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Details a loader reports about the backend it prepared. */
+export interface LoadedBackend {
+  /** Human-readable details (adapter name, threads, SIMD). */
+  details: string;
+  /** True when this backend is a software emulation much slower than wasm (SwiftShader WebGPU). */
+  software?: boolean;
+}
+
+/** Options every loader receives. */
+export interface LoaderOptions {
+  /** Accept a software GPU adapter (true when the caller asked for this backend explicitly). */
+  acceptSoftware: boolean;
+}
+
+/** Imports a module by a name bundlers must not try to resolve (optional peers). */
+async function importOptional(name: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ name);
+}
+
+async function activate(name: string): Promise<void> {
+  const ok = await setBackend(name);
+  if (!ok || getBackend() !== name) throw new Unavailable(`tfjs could not initialise the "${name}" backend`, '');
+  await engine().ready();
+}
+
+async function loadTensorflow(platform: Platform): Promise<LoadedBackend> {
+  if (platform !== 'node') throw new Unavailable('tfjs-node only runs in Node', 'Use webgpu or wasm in the browser');
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await importOptional(name);
+      await activate('tensorflow');
+      return { details: `${name} (native TensorFlow)` };
+    } catch (error) {
+      if (error instanceof Unavailable) throw error;
+    }
+  }
+  throw new Unavailable(
+    'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed',
+    'Install one of them (`pnpm add @tensorflow/tfjs-node`; tfjs-node-gpu needs CUDA 11.2): both are optional peers',
+  );
+}
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<LoadedBackend> {
+  const scope = globalThis as { navigator?: { gpu?: unknown } };
+  if (platform === 'node' && !scope.navigator?.gpu) {
+    let dawn: { create(flags: string[]): unknown; globals: Record<string, unknown> };
+    try {
+      dawn = (await importOptional('webgpu')) as typeof dawn;
+    } catch (error) {
+      throw new Unavailable(
+        `the \`webgpu\` package (Dawn for Node) could not be loaded: ${(error as Error).message}`,
+        'Install it: `pnpm add webgpu` (an optional peer of @diffuse/backends)',
+      );
+    }
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if (scope.navigator) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+    else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  }
+  const gpu = scope.navigator?.gpu as { requestAdapter(): Promise<unknown> } | undefined;
+  if (!gpu) {
+    throw new Unavailable(
+      'this browser exposes no `navigator.gpu`',
+      'Use a browser with WebGPU enabled (Chrome ≥ 113)',
+    );
+  }
+  const adapter = (await gpu.requestAdapter()) as {
+    info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+    isFallbackAdapter?: boolean;
+  } | null;
+  if (!adapter) {
+    const hint =
+      platform === 'node'
+        ? `No Vulkan driver found. With Debian's chromium installed, run with VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (software, for correctness) or install your GPU's Vulkan driver`
+        : 'Enable WebGPU (chrome://flags/#enable-unsafe-webgpu) or use a GPU the browser supports';
+    throw new Unavailable('no WebGPU adapter is available', hint);
+  }
+  const info = adapter.info ?? {};
+  const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  const software = adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(description);
+  if (software && !options.acceptSoftware) {
+    throw new Unavailable(
+      `the only WebGPU adapter is a software one (${description}), far slower than wasm`,
+      'Ask for it explicitly (prefer: ["webgpu"] or DIFFUSE_BACKEND=webgpu) to use it anyway',
+    );
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  await activate('webgpu');
+  return { details: `WebGPU adapter: ${description || 'unknown'}`, software };
+}
+
+async function loadWasm(platform: Platform): Promise<LoadedBackend> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (platform === 'node') {
+    // The threaded build needs a worker script path that does not resolve under Node; use the SIMD build.
+    env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  registerWasmKernels();
+  await activate('wasm');
+  const simd = await env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    details: `tfjs-backend-wasm ${wasm.version_wasm}, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`,
+  };
+}
+
+async function loadCpu(): Promise<LoadedBackend> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await activate('cpu');
+  return { details: 'tfjs-backend-cpu (plain JavaScript, reference)' };
+}
+
+/** The loader of each backend. */
+export const loaders: Record<BackendName, (platform: Platform, options: LoaderOptions) => Promise<LoadedBackend>> = {
+  tensorflow: loadTensorflow,
+  webgpu: loadWebgpu,
+  wasm: loadWasm,
+  cpu: loadCpu,
+};

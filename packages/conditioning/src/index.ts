@@ -1,0 +1,2 @@
+// @diffuse/conditioning: Conditioning: classifier-free guidance, class and context embeddings, masks.
+export {};

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: { compilerOptions: { customConditions: [] } },
+  tsconfig: 'tsconfig.build.json',
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  // Bundle tfjs-core's gradient and chained-op registrations (deep dist/ modules); see tfjs-registrations.ts.
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+});

@@ -1,0 +1,2 @@
+// @diffuse/io: Formats: safetensors, diffusers config JSON, PNG and IDX, for Node and the browser.
+export {};

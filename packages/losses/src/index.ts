@@ -1,0 +1,2 @@
+// @diffuse/losses: Diffusion training losses: prediction-type-aware MSE, Min-SNR-γ weighting, Huber, masks.
+export {};

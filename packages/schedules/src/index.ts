@@ -1,0 +1,2 @@
+// @diffuse/schedules: Noise schedules as plain numbers: beta schedules, alphas, cumulative products, SNR and timestep spacings.
+export {};
