@@ -1,0 +1,2 @@
+// Node-only helpers (file system): filled in by the io work.
+export {};
