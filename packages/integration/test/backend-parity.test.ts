@@ -31,8 +31,9 @@ describeBackends('backend parity', () => {
   it('registers gradients: d/dw mean(conv2d(x, w)) equals the analytic sum', async () => {
     await expectNoTensorLeak(async () => {
       const x = tf.tensor(x0, [2, 4, 4, 3]);
+      const weights = tf.ones([1, 1, 3, 2]);
       const gradient = tf.grad((w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').mean())(
-        tf.ones([1, 1, 3, 2]),
+        weights,
       );
       const values = await gradient.data();
       // mean over [2,4,4,2] outputs of Σ_c x·w → dL/dw[c, o] = Σ_{n,h,w} x[..., c] / (2·4·4·2)
@@ -42,9 +43,7 @@ describeBackends('backend parity', () => {
         expect(values[c * 2]).toBeCloseTo(sum / 64, 5);
         expect(values[c * 2 + 1]).toBeCloseTo(sum / 64, 5);
       }
-      x.dispose();
-      gradient.dispose();
-      tf.disposeVariables();
+      tf.dispose([x, weights, gradient]);
     });
   });
 });
