@@ -1,0 +1,113 @@
+/**
+ * `Conv2DBackpropFilter` for the wasm backend (tfjs-backend-wasm ships none), built on its fast
+ * XNNPACK forward convolution.
+ *
+ * The filter gradient of `y = conv2d(x, w, stride s, padding p)` is
+ *
+ *   dW[a, b, c, o] = Σ_{n, i, j} x̃[n, i·s + a, j·s + b, c] · dy[n, i, j, o]      (x̃ = x padded by p)
+ *
+ * which is itself a stride-1 convolution with dilation s: take the input channels `c` as the batch,
+ * the batch `n` as the channels, and `dy` (laid out as [Ho, Wo, N, Co]) as the filter:
+ *
+ *   dW' = conv2d(transpose(x̃, [3, 1, 2, 0]), transpose(dy, [1, 2, 0, 3]), stride 1, dilation s) : [Ci, kh, kw, Co]
+ *   dW  = transpose(dW', [1, 2, 0, 3])
+ *
+ * The padding p goes to the convolution itself (cropping rows/columns it never reads), so `x̃` is never
+ * materialised. Results equal tfjs-backend-cpu's to float32 rounding.
+ */
+import { ValueError } from '@diffuse/core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { type KernelArguments, KernelScope, padOrCrop, WASM_BACKEND_NAME } from './kernel-calls.js';
+
+type Shape4 = [number, number, number, number];
+
+/** Reads the attributes tfjs-core's `conv2DBackpropFilter` op passes and checks the layout. */
+export function filterGradientInfo(x: TensorInfo, attrs: Conv2DBackpropFilterAttrs): backend_util.Conv2DInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  const convInfo = backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  if (convInfo.dataFormat !== 'channelsLast') {
+    throw new ValueError({
+      argument: 'dataFormat',
+      expected: "'NHWC' (the wasm backend's only convolution layout)",
+      received: dataFormat,
+    });
+  }
+  return convInfo;
+}
+
+/** Computes dW on the wasm backend; see the file comment for the identity used. */
+export function conv2dBackpropFilter(args: KernelArguments): TensorInfo {
+  const x = args.inputs.x as TensorInfo;
+  const dy = args.inputs.dy as TensorInfo;
+  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  const convInfo = filterGradientInfo(x, attrs);
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels } = convInfo;
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = convInfo;
+  const expectedDy = [batchSize, outHeight, outWidth, outChannels];
+  if (dy.shape.length !== 4 || dy.shape.some((size, axis) => size !== expectedDy[axis])) {
+    throw new ValueError({ argument: 'dy', expected: `shape [${expectedDy.join(', ')}]`, received: dy.shape });
+  }
+
+  const scope = new KernelScope(args.backend);
+  try {
+    // Rows of x̃ the gradient reads: (outHeight - 1)·s + kh of them, from -padTop on.
+    const usedRows = (outHeight - 1) * strideHeight + filterHeight;
+    const usedColumns = (outWidth - 1) * strideWidth + filterWidth;
+    // Padding beyond the rows the forward pass read is cropped away instead of padded.
+    const bottom = usedRows - inHeight - padInfo.top;
+    const right = usedColumns - inWidth - padInfo.left;
+    let input = x;
+    let convPad = { top: padInfo.top, bottom, left: padInfo.left, right };
+    if (bottom < 0 || right < 0) {
+      input = padOrCrop(scope, x, { top: 0, left: 0, bottom: Math.min(0, bottom), right: Math.min(0, right) });
+      convPad = { top: padInfo.top, bottom: Math.max(0, bottom), left: padInfo.left, right: Math.max(0, right) };
+    }
+    // [N, H, W, Ci] → [Ci, H, W, N]: input channels become the batch, the batch becomes channels.
+    const channelsAsBatch = scope.transpose(input, [3, 1, 2, 0]);
+    // [N, Ho, Wo, Co] → [Ho, Wo, N, Co]: dy becomes a (dilated) filter.
+    const dyAsFilter = scope.transpose(dy, [1, 2, 0, 3]);
+    const explicitPad = [
+      [0, 0],
+      [convPad.top, convPad.bottom],
+      [convPad.left, convPad.right],
+      [0, 0],
+    ];
+    const gradient = scope.run(
+      'Conv2D',
+      { x: channelsAsBatch, filter: dyAsFilter },
+      {
+        strides: [1, 1],
+        pad: explicitPad,
+        dataFormat: 'NHWC',
+        dilations: [strideHeight, strideWidth],
+        dimRoundingMode: 'floor',
+      },
+    );
+    // [Ci, kh, kw, Co] → [kh, kw, Ci, Co]
+    return scope.keep(scope.transpose(gradient, [1, 2, 0, 3]));
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** Kernel registration of {@link conv2dBackpropFilter}. */
+export const conv2dBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: WASM_BACKEND_NAME,
+  kernelFunc: conv2dBackpropFilter,
+};
