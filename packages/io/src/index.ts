@@ -1,2 +1,28 @@
-// @diffuse/io: Formats: safetensors, diffusers config JSON, PNG and IDX, for Node and the browser.
-export {};
+/**
+ * @diffuse/io — formats, for Node and the browser: safetensors, diffusers model files and configs, PNG,
+ * IDX (MNIST). File-system helpers live in `@diffuse/io/node`.
+ */
+export {
+  DIFFUSERS_CONFIG_NAME,
+  DIFFUSERS_WEIGHTS_NAME,
+  type DiffusersModelFiles,
+  fetchDiffusersModel,
+  parseConfigJson,
+  parseDiffusersModel,
+  stringifyConfigJson,
+} from './diffusers-model.js';
+export {
+  bfloat16BitsToFloat32,
+  float32ToBfloat16Bits,
+  float32ToHalfBits,
+  halfBitsToFloat32,
+} from './half-precision.js';
+export {
+  readSafetensors,
+  SAFETENSORS_DTYPE_BYTES,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from './read-safetensors.js';
+export { type SafetensorsTensorInput, type WriteSafetensorsOptions, writeSafetensors } from './write-safetensors.js';

@@ -1,2 +1,13 @@
-// Node-only helpers (file system): filled in by the io work.
-export {};
+/**
+ * @diffuse/io/node — Node-only file helpers: atomic writes, diffusers model and scheduler folders,
+ * IDX and PNG files.
+ */
+export {
+  readDiffusersModelFolder,
+  readFileBytes,
+  readSchedulerConfig,
+  SCHEDULER_CONFIG_NAME,
+  writeDiffusersModelFolder,
+  writeSchedulerConfig,
+} from './diffusers-folder.js';
+export { type AtomicWriteFileSystem, writeFileAtomic } from './write-file-atomic.js';
