@@ -5,11 +5,15 @@
  */
 import './styles.css';
 import type { BackendChoice } from '@diffuse/backends';
+import { UNet2DModel } from '@diffuse/models';
 import { backendRequest, startBackend } from './backend.js';
 import { DebugPanel, type MemorySnapshot, memorySnapshot } from './debug-panel.js';
 import { byId, errorMessage } from './dom.js';
+import { ForwardPanel } from './forward-panel.js';
 import type { ModelManifest } from './model-manifest.js';
+import { DEFAULT_SCHEDULER_CONFIG, scheduleOf } from './scheduler-config.js';
 import { fetchServedModel } from './served-model.js';
+import type { ImageFormat } from './test-images.js';
 
 /** What the page exposes on `window.__diffuse`. */
 export interface PageState {
@@ -61,7 +65,19 @@ async function start(): Promise<void> {
   modelBadge.textContent = `model: ${served.manifest.name}`;
   modelBadge.dataset.kind = served.manifest.source;
   modelBadge.title = served.manifest.origin;
-  byId('model-note').textContent = served.manifest.description;
+  const model = UNet2DModel.fromFiles(served.files);
+  const { sampleSize, inChannels } = model.unetConfig;
+  const [height, width] = Array.isArray(sampleSize) ? sampleSize : [sampleSize ?? 32, sampleSize ?? 32];
+  const format: ImageFormat = { height, width, channels: inChannels };
+  const schedulerConfig = served.schedulerConfig ?? DEFAULT_SCHEDULER_CONFIG;
+  byId('model-note').textContent =
+    `${served.manifest.description} ${model.numParameters.toLocaleString('en')} parameters, ` +
+    `${height}×${width}×${inChannels}; scheduler: ${
+      served.schedulerConfig
+        ? 'scheduler_config.json'
+        : "diffusers' DDPMScheduler defaults (the folder has no scheduler_config.json)"
+    }.`;
+  new ForwardPanel(byId('forward-panel'), scheduleOf(schedulerConfig), format);
   state.status = 'ready';
 }
 
