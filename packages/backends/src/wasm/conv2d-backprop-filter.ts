@@ -23,7 +23,7 @@ import {
   type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type KernelArguments, KernelScope, padOrCrop, WASM_BACKEND_NAME } from './kernel-calls.js';
+import { convolve, type KernelArguments, KernelScope, WASM_BACKEND_NAME } from './kernel-calls.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -71,32 +71,16 @@ export function conv2dBackpropFilter(args: KernelArguments): TensorInfo {
     // Padding beyond the rows the forward pass read is cropped away instead of padded.
     const bottom = usedRows - inHeight - padInfo.top;
     const right = usedColumns - inWidth - padInfo.left;
-    let input = x;
-    let convPad = { top: padInfo.top, bottom, left: padInfo.left, right };
-    if (bottom < 0 || right < 0) {
-      input = padOrCrop(scope, x, { top: 0, left: 0, bottom: Math.min(0, bottom), right: Math.min(0, right) });
-      convPad = { top: padInfo.top, bottom: Math.max(0, bottom), left: padInfo.left, right: Math.max(0, right) };
-    }
     // [N, H, W, Ci] → [Ci, H, W, N]: input channels become the batch, the batch becomes channels.
-    const channelsAsBatch = scope.transpose(input, [3, 1, 2, 0]);
+    const channelsAsBatch = scope.transpose(x, [3, 1, 2, 0]);
     // [N, Ho, Wo, Co] → [Ho, Wo, N, Co]: dy becomes a (dilated) filter.
     const dyAsFilter = scope.transpose(dy, [1, 2, 0, 3]);
-    const explicitPad = [
-      [0, 0],
-      [convPad.top, convPad.bottom],
-      [convPad.left, convPad.right],
-      [0, 0],
-    ];
-    const gradient = scope.run(
-      'Conv2D',
-      { x: channelsAsBatch, filter: dyAsFilter },
-      {
-        strides: [1, 1],
-        pad: explicitPad,
-        dataFormat: 'NHWC',
-        dilations: [strideHeight, strideWidth],
-        dimRoundingMode: 'floor',
-      },
+    const gradient = convolve(
+      scope,
+      channelsAsBatch,
+      dyAsFilter,
+      { top: padInfo.top, bottom, left: padInfo.left, right },
+      [strideHeight, strideWidth],
     );
     // [Ci, kh, kw, Co] → [kh, kw, Ci, Co]
     return scope.keep(scope.transpose(gradient, [1, 2, 0, 3]));

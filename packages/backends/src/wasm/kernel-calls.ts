@@ -85,6 +85,22 @@ export class KernelScope {
     return this.run('PadV2', { x }, { paddings: paddings.map(([before, after]) => [before, after]), constantValue: 0 });
   }
 
+  /** A float32 tensor holding `values` (copied into the backend), recorded as an intermediate. */
+  fromValues(values: Float32Array, shape: readonly number[]): TensorInfo {
+    const info: TensorInfo = {
+      dataId: this.backend.write(values, [...shape], 'float32'),
+      shape: [...shape],
+      dtype: 'float32',
+    };
+    this.intermediates.push(info);
+    return info;
+  }
+
+  /** The values of a float32 tensor (a copy; for small tensors such as filters). */
+  values(x: TensorInfo): Float32Array {
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
   /** Marks `output` as a result of the kernel: `dispose()` leaves it alive. */
   keep<T extends TensorInfo>(output: T): T {
     this.kept.add(output);
@@ -104,11 +120,7 @@ export class KernelScope {
  * Brings `x` (NHWC) to `rows × cols` spatial size by cropping at the end (negative `bottom`/`right`) or
  * zero-padding (`top`/`left` ≥ 0 always pad; positive `bottom`/`right` pad at the end).
  */
-export function padOrCrop(
-  scope: KernelScope,
-  x: TensorInfo,
-  padding: { top: number; bottom: number; left: number; right: number },
-): TensorInfo {
+export function padOrCrop(scope: KernelScope, x: TensorInfo, padding: SpatialPadding): TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const cropBottom = Math.max(0, -padding.bottom);
   const cropRight = Math.max(0, -padding.right);
@@ -135,4 +147,43 @@ export function padOrCrop(
     ]);
   }
   return result;
+}
+
+/** Padding of an NHWC tensor's two spatial axes; negative values crop instead. */
+export interface SpatialPadding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Forward `Conv2D` (XNNPACK) of NHWC `x` with an HWIO `filter`, stride 1, with `padding` on each side:
+ * non-negative padding goes to the convolution itself (no copy); negative padding crops `x` first.
+ */
+export function convolve(
+  scope: KernelScope,
+  x: TensorInfo,
+  filter: TensorInfo,
+  padding: SpatialPadding,
+  dilations: readonly [number, number] = [1, 1],
+): TensorInfo {
+  const crop = {
+    top: Math.min(0, padding.top),
+    bottom: Math.min(0, padding.bottom),
+    left: Math.min(0, padding.left),
+    right: Math.min(0, padding.right),
+  };
+  const input = crop.top + crop.bottom + crop.left + crop.right < 0 ? padOrCrop(scope, x, crop) : x;
+  const explicitPad = [
+    [0, 0],
+    [Math.max(0, padding.top), Math.max(0, padding.bottom)],
+    [Math.max(0, padding.left), Math.max(0, padding.right)],
+    [0, 0],
+  ];
+  return scope.run(
+    'Conv2D',
+    { x: input, filter },
+    { strides: [1, 1], pad: explicitPad, dataFormat: 'NHWC', dilations: [...dilations], dimRoundingMode: 'floor' },
+  );
 }

@@ -5,10 +5,11 @@
  */
 import { engine, getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { WASM_BACKEND_NAME } from './kernel-calls.js';
 
 /** The kernels registered by {@link registerWasmKernels}, in registration order. */
-export const diffuseWasmKernels: readonly KernelConfig[] = [conv2dBackpropFilterConfig];
+export const diffuseWasmKernels: readonly KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig];
 
 /** The stock configs our kernels replaced (undefined: the stock backend had none). */
 const replaced = new Map<string, KernelConfig | undefined>();
