@@ -1,23 +1,15 @@
 /**
- * `diffuse`: the command-line front of @diffuse. Without arguments it runs the main job on built-in
- * defaults.
+ * `diffuse`: train, sample, evaluate and benchmark diffusion models. Without arguments it runs the main
+ * job on built-in defaults. See `diffuse --help`.
  */
-import { initBackend } from '@diffuse/backends';
-import { NoiseGenerator } from '@diffuse/core';
+import { runDiffuse } from './main.js';
 
-async function main(): Promise<void> {
-  const choice = await initBackend();
-  console.log(`backend: ${choice.backend} — ${choice.reason}`);
-  console.log(`         ${choice.details}`);
-  const generator = new NoiseGenerator(0);
-  const noise = generator.normal({ shape: [4, 28, 28, 1], step: 0 });
-  const moments = noise.square().mean();
-  console.log(`noise: ${noise.shape.join('×')}, E[x²] = ${(await moments.data())[0]?.toFixed(4)}`);
-  noise.dispose();
-  moments.dispose();
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+runDiffuse(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    console.error('error:', error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,52 @@
+/**
+ * `--help` texts, generated from each command's {@link CommandSpec} so that the help and the parser
+ * cannot disagree.
+ */
+import type { CommandSpec } from './options.js';
+
+function flagLabel(name: string, type: 'string' | 'boolean', valueName?: string, short?: string): string {
+  const long = type === 'string' ? `--${name} ${valueName ?? 'VALUE'}` : `--${name}`;
+  return short ? `-${short}, ${long}` : `    ${long}`;
+}
+
+/** The `diffuse <command> --help` text. */
+export function commandHelp(spec: CommandSpec): string {
+  const rows = Object.entries(spec.flags).map(([name, flag]) => ({
+    label: flagLabel(name, flag.type, flag.valueName, flag.short),
+    text: flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`,
+  }));
+  rows.push({ label: flagLabel('help', 'boolean', undefined, 'h'), text: 'Show this help' });
+  const width = Math.max(...rows.map((row) => row.label.length)) + 2;
+  const lines = [
+    `Usage: diffuse ${spec.name} [flags]`,
+    '',
+    spec.summary,
+    '',
+    ...spec.description.split('\n').map((line) => line.trimEnd()),
+    '',
+    'Flags:',
+    ...rows.map((row) => `  ${row.label.padEnd(width)}${row.text}`),
+  ];
+  if (spec.examples.length > 0) lines.push('', 'Examples:', ...spec.examples.map((example) => `  ${example}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `diffuse --help` text. */
+export function mainHelp(specs: readonly CommandSpec[]): string {
+  const width = Math.max(...specs.map((spec) => spec.name.length)) + 2;
+  return [
+    'Usage: diffuse [command] [flags]',
+    '',
+    'Train, sample, evaluate and benchmark diffusion models on TensorFlow.js (Node).',
+    'Without a command, runs the main job: samples a Fashion-MNIST grid from the committed model and',
+    'trains a 2-D model from scratch, writing PNGs and metrics into ./diffuse-out/.',
+    '',
+    'Commands:',
+    ...specs.map((spec) => `  ${spec.name.padEnd(width)}${spec.summary}`),
+    '',
+    'Run `diffuse <command> --help` for the flags of a command.',
+    'DIFFUSE_BACKEND=wasm|cpu|webgpu|tensorflow forces a tfjs backend.',
+    'Exit status: 0 success, 1 runtime error, 2 usage error (bad flag or path).',
+    '',
+  ].join('\n');
+}
