@@ -1,0 +1,64 @@
+/**
+ * Where on the schedule a computation happens: either ᾱ directly (a sampler's per-step JS number), or a
+ * schedule and timesteps (training: one timestep per batch item). Coefficients come out as JS numbers
+ * for a scalar, or as a small [B, 1, 1, 1] float32 tensor gathered per item.
+ */
+import type { NoiseSchedule, Timesteps } from '@diffuse/core';
+import { requireFinite, requireInteger, ShapeError, ValueError } from '@diffuse/core';
+import { cast, gather, type Tensor, tensor1d, tensor4d } from '@tensorflow/tfjs-core';
+
+/**
+ * A noise level: `{ alphaProd }` (ᾱ as a number, for the whole batch), or `{ schedule, timesteps }`
+ * (a timestep for the whole batch, one per item as numbers, or a 1-D int32/float32 tensor of integers in
+ * [0, T)). Tensor timesteps are gathered on the device without being read back, so they are not checked.
+ */
+export type NoiseLevel = { alphaProd: number } | { schedule: NoiseSchedule; timesteps: Timesteps };
+
+/** A coefficient: a number for the whole batch or a [B, 1, 1, 1] tensor (one per item). */
+export type Coefficient = number | Tensor;
+
+/**
+ * `f(ᾱ_t)` as a {@link Coefficient}. Call inside `tidy`: a tensor coefficient is a new tensor.
+ * `batch` is the leading dimension the result must broadcast against.
+ */
+export function coefficientOf(level: NoiseLevel, batch: number, f: (alphaProd: number) => number): Coefficient {
+  if ('alphaProd' in level) return f(requireAlphaProd('alphaProd', level.alphaProd));
+  const { alphasCumprod } = level.schedule;
+  return perTimestep({ ...level, batch, argument: 'timesteps', value: (t) => f(alphasCumprod[t]!) });
+}
+
+/**
+ * `value(t)` for each item's timestep: a number for a scalar timestep, else a [B, 1, 1, 1] tensor (a
+ * gather from the table of all T values when the timesteps are a tensor). Call inside `tidy`.
+ */
+export function perTimestep(options: {
+  schedule: NoiseSchedule;
+  timesteps: Timesteps;
+  batch: number;
+  argument: string;
+  value: (t: number) => number;
+}): Coefficient {
+  const { schedule, timesteps, batch, argument, value } = options;
+  const max = schedule.numTrainTimesteps - 1;
+  if (typeof timesteps === 'number') return value(requireInteger(argument, timesteps, { min: 0, max }));
+  if (Array.isArray(timesteps)) {
+    if (timesteps.length !== batch) {
+      throw new ShapeError({ argument, expected: `${batch} timesteps (one per batch item)`, received: timesteps });
+    }
+    const values = timesteps.map((t, i) => value(requireInteger(`${argument}[${i}]`, t, { min: 0, max })));
+    return tensor4d(values, [batch, 1, 1, 1]);
+  }
+  const indices = timesteps as Tensor;
+  if (indices.rank !== 1 || indices.shape[0] !== batch) {
+    throw new ShapeError({ argument, expected: `a 1-D tensor of ${batch} timesteps`, received: indices.shape });
+  }
+  const table = tensor1d(Float32Array.from({ length: max + 1 }, (_, t) => value(t)));
+  const gathered = gather(table, indices.dtype === 'int32' ? indices : cast(indices, 'int32'));
+  return gathered.reshape([batch, 1, 1, 1]);
+}
+
+function requireAlphaProd(argument: string, value: number): number {
+  const alphaProd = requireFinite(argument, value);
+  if (alphaProd < 0 || alphaProd > 1) throw new ValueError({ argument, expected: 'ᾱ in [0, 1]', received: value });
+  return alphaProd;
+}
