@@ -17,6 +17,9 @@ export {
   float32ToHalfBits,
   halfBitsToFloat32,
 } from './half-precision.js';
+export { decodeIdx, GUNZIP_MAX_BYTES, gunzip, type IdxArray, type IdxData, isGzip, parseIdx } from './idx.js';
+export { type ImageGridOptions, imageGrid, type TensorToImagesOptions, tensorToImages } from './image-grid.js';
+export { checkPixelImage, decodePng, encodePng, type PixelImage, PNG_MAX_PIXELS } from './png.js';
 export {
   readSafetensors,
   SAFETENSORS_DTYPE_BYTES,

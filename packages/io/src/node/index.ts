@@ -10,4 +10,5 @@ export {
   writeDiffusersModelFolder,
   writeSchedulerConfig,
 } from './diffusers-folder.js';
+export { readIdxFile, readPngFile, writePngFile } from './image-files.js';
 export { type AtomicWriteFileSystem, writeFileAtomic } from './write-file-atomic.js';
