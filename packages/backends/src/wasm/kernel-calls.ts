@@ -7,17 +7,51 @@ import { BackendError } from '@diffuse/core';
 import {
   getKernel,
   type KernelBackend,
+  type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
+  slice_util,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
+
+/** The part of tfjs-backend-wasm's `BackendWasm` that gives direct access to tensor memory. */
+interface WasmHeapAccess {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+function heapAccess(backend: KernelBackend): WasmHeapAccess | undefined {
+  const candidate = backend as Partial<WasmHeapAccess>;
+  return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function'
+    ? (candidate as WasmHeapAccess)
+    : undefined;
+}
 
 /** What tfjs passes to a kernel function. */
 export type KernelArguments = Parameters<KernelFunc>[0];
 
 /** The name every @diffuse wasm kernel registers under. */
 export const WASM_BACKEND_NAME = 'wasm';
+
+/** Stock tfjs-backend-wasm kernels that @diffuse replaced, by kernel name (see `register.ts`). */
+export const stockWasmKernels = new Map<string, KernelConfig>();
+
+/** Runs tfjs-backend-wasm's own kernel `kernelName`, even where @diffuse registered a replacement. */
+export function runStockWasmKernel(
+  kernelName: string,
+  backend: KernelBackend,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const config = stockWasmKernels.get(kernelName) ?? getKernel(kernelName, WASM_BACKEND_NAME);
+  if (!config) {
+    throw new BackendError({ argument: 'kernelName', expected: 'a stock wasm kernel', received: kernelName });
+  }
+  const output = config.kernelFunc({ inputs, backend, attrs });
+  return (Array.isArray(output) ? output[0] : output) as TensorInfo;
+}
 
 /** Runs the wasm kernel `kernelName` now (whatever config is registered for it) and returns its output. */
 export function runWasmKernel(
@@ -65,6 +99,13 @@ export class KernelScope {
     return output;
   }
 
+  /** Runs tfjs-backend-wasm's own kernel (see {@link runStockWasmKernel}), recording its output. */
+  runStock(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const output = runStockWasmKernel(kernelName, this.backend, inputs, attrs);
+    this.intermediates.push(output);
+    return output;
+  }
+
   /** `Reshape`: a view sharing `x`'s data (reference-counted by the backend). */
   reshape(x: TensorInfo, shape: readonly number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape: [...shape] });
@@ -75,8 +116,22 @@ export class KernelScope {
     return this.run('Transpose', { x }, { perm: [...perm] });
   }
 
-  /** `Slice` from `begin` with `size` elements per axis. */
+  /**
+   * `Slice` from `begin` with `size` elements per axis. A contiguous float32 slice is one copy of that
+   * range of memory (the wasm `Slice` kernel first copies the whole input out of the heap).
+   */
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+    const heap = heapAccess(this.backend);
+    if (heap && x.dtype === 'float32' && slice_util.isSliceContinous(x.shape, [...begin], [...size])) {
+      const offset = slice_util.computeFlatOffset([...begin], util.computeStrides(x.shape));
+      const out = heap.makeOutput([...size], 'float32');
+      // Views of the heap are taken after the allocation, which may grow (and move) the memory.
+      heap
+        .typedArrayFromHeap(out)
+        .set(heap.typedArrayFromHeap(x).subarray(offset, offset + util.sizeFromShape([...size])));
+      this.intermediates.push(out);
+      return out;
+    }
     return this.run('Slice', { x }, { begin: [...begin], size: [...size] });
   }
 

@@ -3,23 +3,33 @@
  * tfjs-backend-wasm lacks, and faster compositions where its own are slow (docs/benchmarks.md has the
  * measurements). Each is built on the backend's fast XNNPACK paths and tested against tfjs-backend-cpu.
  */
-import { engine, getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import { WASM_BACKEND_NAME } from './kernel-calls.js';
+import { stockWasmKernels, WASM_BACKEND_NAME } from './kernel-calls.js';
 
 /** The kernels registered by {@link registerWasmKernels}, in registration order. */
-export const diffuseWasmKernels: readonly KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig];
+export const diffuseWasmKernels: readonly KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  batchMatMulConfig,
+];
 
-/** The stock configs our kernels replaced (undefined: the stock backend had none). */
-const replaced = new Map<string, KernelConfig | undefined>();
+/** The configs actually registered, by kernel name (ours, carrying the stock setup function). */
+const installed = new Map<string, KernelConfig>();
 
 function install(config: KernelConfig): void {
   const existing = getKernel(config.kernelName, WASM_BACKEND_NAME);
-  if (existing === config) return;
-  if (!replaced.has(config.kernelName)) replaced.set(config.kernelName, existing);
-  if (existing) unregisterKernel(config.kernelName, WASM_BACKEND_NAME);
-  registerKernel(config);
+  if (existing && existing === installed.get(config.kernelName)) return;
+  if (existing) {
+    stockWasmKernels.set(config.kernelName, existing);
+    unregisterKernel(config.kernelName, WASM_BACKEND_NAME);
+  }
+  // Keep the stock kernel's setup (its wasm bindings): our replacements may call the stock kernel.
+  const ours: KernelConfig = existing?.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config;
+  registerKernel(ours);
+  installed.set(config.kernelName, ours);
 }
 
 /**
@@ -41,13 +51,11 @@ export function registerWasmKernels(): void {
  * tests that compare against stock tfjs-backend-wasm. Not exported from the package.
  */
 export function restoreStockWasmKernels(): void {
-  for (const [kernelName, stock] of replaced) {
-    if (getKernel(kernelName, WASM_BACKEND_NAME)) unregisterKernel(kernelName, WASM_BACKEND_NAME);
-    if (!stock) continue;
-    registerKernel(stock);
-    // A stock kernel replaced before the backend started never ran its setup (its wasm bindings).
-    const backend = stock.setupFunc ? engine().findBackend(WASM_BACKEND_NAME) : null;
-    if (stock.setupFunc && backend) stock.setupFunc(backend);
+  for (const kernelName of installed.keys()) {
+    unregisterKernel(kernelName, WASM_BACKEND_NAME);
+    const stock = stockWasmKernels.get(kernelName);
+    if (stock) registerKernel(stock);
   }
-  replaced.clear();
+  installed.clear();
+  stockWasmKernels.clear();
 }
