@@ -45,8 +45,8 @@ export class WeightMismatchError extends FormatError {
     super({
       argument: options.source,
       expected: 'exactly the parameters of the model config, with their PyTorch shapes',
-      received: problems.join('; '),
-      hint: 'Check that config.json belongs to these weights',
+      received: `${missingKeys.length} missing, ${unexpectedKeys.length} unexpected and ${shapeMismatches.length} mis-shaped weight(s)`,
+      hint: `${problems.join('; ')}. Check that config.json belongs to these weights`,
     });
     this.name = 'WeightMismatchError';
     this.missingKeys = missingKeys;

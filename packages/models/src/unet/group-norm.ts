@@ -2,7 +2,7 @@
  * Group normalisation (Wu & He 2018) on NHWC tensors, as PyTorch's `nn.GroupNorm` computes it: per
  * sample and group of `channels / groups` consecutive channels, subtract the mean, divide by
  * √(biased variance + ε), then scale and shift per channel. tfjs has no GroupNorm op: this composes it from
- * a reshape to `[n, h·w, groups, channels/groups]` and `moments`. A backend may swap in a fused kernel
+ * a reshape to `[n, h·w, groups, channels/groups]` and two means. A backend may swap in a fused kernel
  * through {@link UNetKernels}.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,8 +33,10 @@ export function groupNorm(input: GroupNormInput): tf.Tensor4D {
   return tf.tidy(() => {
     const [batch, height, width, channels] = x.shape;
     const grouped = tf.reshape(x, [batch, height * width, groups, channels / groups]);
-    const { mean, variance } = tf.moments(grouped, [1, 3], true);
-    const normalized = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, epsilon)));
+    // Not `tf.moments`: it casts float32 to float32, whose gradient fails in tfjs 4.22 (null dy in Cast_grad).
+    const centered = tf.sub(grouped, tf.mean(grouped, [1, 3], true));
+    const variance = tf.mean(tf.square(centered), [1, 3], true);
+    const normalized = tf.mul(centered, tf.rsqrt(tf.add(variance, epsilon)));
     return tf.add(tf.mul(tf.reshape(normalized, x.shape), gamma), beta) as tf.Tensor4D;
   });
 }

@@ -160,8 +160,9 @@ export function planUNet2D(config: UNet2DConfig): UNet2DPlan {
         ? timestepMlpParameters('class_embedding', { inFeatures: projectionWidth, dim: timeEmbeddingDim })
         : []),
     ...downBlocks.flatMap(downBlockParameters),
-    ...(midBlock === null ? [] : midBlockParameters(midBlock)),
+    // diffusers registers `mid_block` after `up_blocks` (it is first assigned None), so it comes later in the state dict
     ...upBlocks.flatMap(upBlockParameters),
+    ...(midBlock === null ? [] : midBlockParameters(midBlock)),
     ...groupNormParameters('conv_norm_out', { channels: first, groups: config.normNumGroups }),
     ...convParameters('conv_out', { inChannels: first, outChannels: config.outChannels, kernelSize: 3 }),
   ];
