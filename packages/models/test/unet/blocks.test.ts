@@ -72,7 +72,9 @@ function groupNormReference(
   return out;
 }
 
-describeBackends('UNet blocks', () => {
+describeBackends('UNet blocks', ({ backend }) => {
+  // WGSL's sin/cos are not correctly rounded for arguments of tens of radians (SwiftShader: ~2e-4).
+  const trigonometryTolerance = backend === 'webgpu' ? 5e-4 : 1e-5;
   it('groupNorm matches a float64 reference (offset, scaled data, eps 1e-6)', async () => {
     const shape = [2, 5, 3, 12];
     const x = random(shape, 1, 3, 2);
@@ -126,7 +128,7 @@ describeBackends('UNet blocks', () => {
     });
     const inputs = [tf.tensor1d(sigmas), tf.tensor1d(weights)] as const;
     const y = fourierEmbedding({ timesteps: inputs[0], weights: inputs[1] });
-    expect(maxDifference(await y.data(), expected)).toBeLessThan(1e-5);
+    expect(maxDifference(await y.data(), expected)).toBeLessThan(trigonometryTolerance);
     tf.dispose([y, ...inputs]);
   });
 
