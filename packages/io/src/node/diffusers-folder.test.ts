@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, IoError } from '@diffuse/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeSafetensors } from '../write-safetensors.js';
 import {
   readDiffusersModelFolder,
   readSchedulerConfig,
@@ -47,6 +48,27 @@ describe('diffusers model folders', () => {
     await writeFile(join(dir, 'diffusion_pytorch_model.fp16.safetensors'), bytes);
     const files = await readDiffusersModelFolder(dir, { weightsName: 'diffusion_pytorch_model.fp16.safetensors' });
     expect(files.weights.tensors.size).toBe(2);
+  });
+
+  it('reads sharded weights through diffusion_pytorch_model.safetensors.index.json', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+    const [first, second] = [...tensors];
+    await writeFile(
+      join(dir, 'shard-1.safetensors'),
+      writeSafetensors({ tensors: new Map([first!]), metadata: { format: 'pt' } }),
+    );
+    await writeFile(join(dir, 'shard-2.safetensors'), writeSafetensors({ tensors: new Map([second!]) }));
+    const weightMap = { [first![0]]: 'shard-1.safetensors', [second![0]]: 'shard-2.safetensors' };
+    const indexPath = join(dir, 'diffusion_pytorch_model.safetensors.index.json');
+    await writeFile(indexPath, JSON.stringify({ metadata: { total_size: 1280 }, weight_map: weightMap }));
+    const files = await readDiffusersModelFolder(dir);
+    expect(files.weights.metadata).toEqual({ format: 'pt' });
+    expect(files.weights.tensors.get('conv_in.bias')?.data).toEqual(tensors.get('conv_in.bias')?.data);
+    expect(files.weights.tensors.get('conv_in.weight')?.shape).toEqual([32, 1, 3, 3]);
+    await writeFile(indexPath, JSON.stringify({ weight_map: { ...weightMap, extra: 'shard-2.safetensors' } }));
+    await expect(readDiffusersModelFolder(dir)).rejects.toThrow(/shard-2\.safetensors.*tensor "extra"/);
+    await writeFile(indexPath, JSON.stringify({ weight_map: { a: '../outside.safetensors' } }));
+    await expect(readDiffusersModelFolder(dir)).rejects.toThrow(/weight_map\["a"\].*same folder/);
   });
 
   it('names the missing file in an IoError, and the malformed one in a FormatError', async () => {

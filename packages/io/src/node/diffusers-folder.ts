@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IoError } from '@diffuse/core';
+import { FormatError, IoError } from '@diffuse/core';
 import {
   DIFFUSERS_CONFIG_NAME,
   DIFFUSERS_WEIGHTS_NAME,
@@ -12,7 +12,7 @@ import {
   parseConfigJson,
   stringifyConfigJson,
 } from '../diffusers-model.js';
-import { readSafetensors } from '../read-safetensors.js';
+import { readSafetensors, type SafetensorsFile } from '../read-safetensors.js';
 import { type SafetensorsTensorInput, writeSafetensors } from '../write-safetensors.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -42,7 +42,8 @@ async function readJsonFile(path: string, what: string): Promise<Record<string, 
 
 /**
  * Reads a diffusers model folder: `config.json` and `diffusion_pytorch_model.safetensors` (or
- * `weightsName`, e.g. `diffusion_pytorch_model.fp16.safetensors`). A missing file is an
+ * `weightsName`, e.g. `diffusion_pytorch_model.fp16.safetensors`), or, when that file is absent, the
+ * shards listed in `diffusion_pytorch_model.safetensors.index.json`. A missing file is an
  * {@link IoError} naming it; a malformed one a `FormatError`.
  *
  * @example
@@ -53,11 +54,61 @@ export async function readDiffusersModelFolder(
   options: { weightsName?: string } = {},
 ): Promise<DiffusersModelFiles> {
   const config = await readJsonFile(join(dir, DIFFUSERS_CONFIG_NAME), 'diffusers model config');
-  const bytes = await readFileBytes(
-    join(dir, options.weightsName ?? DIFFUSERS_WEIGHTS_NAME),
-    'safetensors weights file',
-  );
-  return { config, weights: readSafetensors(bytes) };
+  const weightsPath = join(dir, options.weightsName ?? DIFFUSERS_WEIGHTS_NAME);
+  const indexPath = `${weightsPath}.index.json`;
+  if (!(await isFile(weightsPath)) && (await isFile(indexPath))) {
+    return { config, weights: await readShardedWeights(dir, indexPath) };
+  }
+  return { config, weights: readSafetensors(await readFileBytes(weightsPath, 'safetensors weights file')) };
+}
+
+/**
+ * Sharded weights (`save_pretrained(max_shard_size=...)`): `<weights>.index.json` maps each tensor to a
+ * shard file in the same folder. Every listed tensor must be in its shard; the shards' metadata is merged.
+ */
+async function readShardedWeights(dir: string, indexPath: string): Promise<SafetensorsFile> {
+  const weightMap = (await readJsonFile(indexPath, 'safetensors shard index')).weight_map;
+  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
+    throw new FormatError({
+      argument: `${indexPath}.weight_map`,
+      expected: 'an object of tensor name → shard file',
+      received: weightMap,
+    });
+  }
+  const entries = Object.entries(weightMap as Record<string, unknown>);
+  const loaded = new Map<string, SafetensorsFile>();
+  const metadata: Record<string, string> = {};
+  for (const [name, shard] of entries) {
+    if (typeof shard !== 'string' || /[/\\]/.test(shard) || shard.startsWith('.')) {
+      throw new FormatError({
+        argument: `${indexPath}.weight_map["${name}"]`,
+        expected: 'a file name in the same folder',
+        received: shard,
+      });
+    }
+    if (!loaded.has(shard)) {
+      const file = readSafetensors(await readFileBytes(join(dir, shard), 'safetensors shard'));
+      loaded.set(shard, file);
+      Object.assign(metadata, file.metadata);
+    }
+  }
+  const tensors: SafetensorsFile['tensors'] = new Map();
+  for (const [name, shard] of entries) {
+    const tensor = loaded.get(shard as string)?.tensors.get(name);
+    if (!tensor) {
+      throw new FormatError({
+        argument: join(dir, shard as string),
+        expected: `tensor "${name}" (listed in the shard index)`,
+        received: 'no such tensor',
+      });
+    }
+    tensors.set(name, tensor);
+  }
+  return { tensors, metadata };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
 /**
