@@ -28,8 +28,9 @@ export function coefficientOf(level: NoiseLevel, batch: number, f: (alphaProd: n
 }
 
 /**
- * `value(t)` for each item's timestep: a number for a scalar timestep, else a [B, 1, 1, 1] tensor (a
- * gather from the table of all T values when the timesteps are a tensor). Call inside `tidy`.
+ * `value(t)` for each item's timestep: a number for a scalar timestep (or a list of one, broadcast like
+ * diffusers' one-element timestep tensors), else a [B, 1, 1, 1] tensor (a gather from the table of all T
+ * values when the timesteps are a tensor; [1, 1, 1, 1] for a one-element tensor). Call inside `tidy`.
  */
 export function perTimestep(options: {
   schedule: NoiseSchedule;
@@ -42,19 +43,19 @@ export function perTimestep(options: {
   const max = schedule.numTrainTimesteps - 1;
   if (typeof timesteps === 'number') return value(requireInteger(argument, timesteps, { min: 0, max }));
   if (Array.isArray(timesteps)) {
-    if (timesteps.length !== batch) {
-      throw new ShapeError({ argument, expected: `${batch} timesteps (one per batch item)`, received: timesteps });
+    if (timesteps.length !== batch && timesteps.length !== 1) {
+      throw new ShapeError({ argument, expected: `${batch} timesteps (one per batch item) or 1`, received: timesteps });
     }
     const values = timesteps.map((t, i) => value(requireInteger(`${argument}[${i}]`, t, { min: 0, max })));
-    return tensor4d(values, [batch, 1, 1, 1]);
+    return values.length === 1 ? values[0]! : tensor4d(values, [batch, 1, 1, 1]);
   }
   const indices = timesteps as Tensor;
-  if (indices.rank !== 1 || indices.shape[0] !== batch) {
-    throw new ShapeError({ argument, expected: `a 1-D tensor of ${batch} timesteps`, received: indices.shape });
+  if (indices.rank !== 1 || (indices.shape[0] !== batch && indices.shape[0] !== 1)) {
+    throw new ShapeError({ argument, expected: `a 1-D tensor of ${batch} timesteps (or 1)`, received: indices.shape });
   }
   const table = tensor1d(Float32Array.from({ length: max + 1 }, (_, t) => value(t)));
   const gathered = gather(table, indices.dtype === 'int32' ? indices : cast(indices, 'int32'));
-  return gathered.reshape([batch, 1, 1, 1]);
+  return gathered.reshape([indices.shape[0]!, 1, 1, 1]);
 }
 
 function requireAlphaProd(argument: string, value: number): number {
