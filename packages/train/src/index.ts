@@ -5,6 +5,7 @@
  * (checkpoints, JSONL metrics, Fashion-MNIST and image-folder loaders) live in `@diffuse/train/node`.
  */
 export type { BatchRange, TrainingBatch, TrainingDataset } from './data/dataset.js';
+export { ImageDataset, type ImageDatasetOptions } from './data/image-dataset.js';
 export {
   sampleToyPoints,
   TOY_DISTRIBUTIONS,

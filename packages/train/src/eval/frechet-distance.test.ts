@@ -29,8 +29,17 @@ describe('symmetricEigen', () => {
     const n = 12;
     const matrix = new Float64Array(n * n);
     let state = 1;
-    const next = () => ((state = (state * 48271) % 2147483647) / 2147483647) * 2 - 1;
-    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) matrix[i * n + j] = matrix[j * n + i] = next();
+    const next = () => {
+      state = (state * 48271) % 2147483647;
+      return (state / 2147483647) * 2 - 1;
+    };
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        const value = next();
+        matrix[i * n + j] = value;
+        matrix[j * n + i] = value;
+      }
+    }
     const { values, vectors } = symmetricEigen(matrix, n);
     let worst = 0;
     let orthogonality = 0;
