@@ -21,7 +21,12 @@ export interface AttentionBlockOptions {
   rescaleOutputFactor: number;
 }
 
-/** Number of heads: ⌊channels / headDim⌋ (diffusers' rule); a `ConfigError` when that is 0. */
+/**
+ * Number of heads: ⌊channels / headDim⌋ (diffusers' rule); a `ConfigError` when that is 0.
+ *
+ * @example
+ * attentionHeads({ channels: 256, headDim: 64 }); // 4
+ */
 export function attentionHeads(options: Pick<AttentionBlockOptions, 'channels' | 'headDim'>): number {
   const heads = Math.floor(options.channels / options.headDim);
   if (heads < 1) {
@@ -34,7 +39,12 @@ export function attentionHeads(options: Pick<AttentionBlockOptions, 'channels' |
   return heads;
 }
 
-/** Parameters of an attention block at `prefix`, in diffusers' registration order. */
+/**
+ * Parameters of an attention block at `prefix`, in diffusers' registration order.
+ *
+ * @example
+ * attentionBlockParameters('mid_block.attentions.0', { channels: 64, headDim: 8, groups: 32, epsilon: 1e-5, rescaleOutputFactor: 1 });
+ */
 export function attentionBlockParameters(prefix: string, options: AttentionBlockOptions): ParameterSpec[] {
   const { channels, groups } = options;
   const inner = attentionHeads(options) * options.headDim;

@@ -27,7 +27,12 @@ export interface DownBlockOptions {
   downsampler: Downsampler;
 }
 
-/** Parameters of a down block (attentions, resnets, downsamplers: diffusers' registration order). */
+/**
+ * Parameters of a down block (attentions, resnets, downsamplers: diffusers' registration order).
+ *
+ * @example
+ * const names = downBlockParameters(plan.downBlocks[0]!).map((spec) => spec.name);
+ */
 export function downBlockParameters(options: DownBlockOptions): ParameterSpec[] {
   const prefix = `down_blocks.${options.index}`;
   const { attention, downsampler } = options;

@@ -34,7 +34,12 @@ export interface ForwardContext {
   dropoutNoise?: DropoutNoise;
 }
 
-/** GroupNorm with the weights at `${prefix}.weight` / `${prefix}.bias`. */
+/**
+ * GroupNorm with the weights at `${prefix}.weight` / `${prefix}.bias`.
+ *
+ * @example
+ * const h = normalize(context, { prefix: 'conv_norm_out', x, groups: 32, epsilon: 1e-5 });
+ */
 export function normalize(
   context: ForwardContext,
   options: { prefix: string; x: tf.Tensor4D; groups: number; epsilon: number },
@@ -53,6 +58,9 @@ export function normalize(
  * Inverted dropout (`nn.Dropout`): zeroes each element with probability `rate` and scales the rest by
  * 1/(1 − rate), in training passes only. The mask is drawn from the context's counter-based generator in
  * stream `dropout:<site>`, so it depends on (seed, step, site, sample index) only.
+ *
+ * @example
+ * const h = dropout(context, { x, rate: 0.1, site: 'down_blocks.0.resnets.0' });
  */
 export function dropout(context: ForwardContext, options: { x: tf.Tensor4D; rate: number; site: string }): tf.Tensor4D {
   const { x, rate, site } = options;

@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Named weights in tfjs layouts (conv HWIO, linear [in, out]), looked up by diffusers parameter name. */
 export type Weights = ReadonlyMap<string, tf.Tensor>;
 
-/** The weight called `name`; a `StateError` if it is absent (a bug: the specs and the forward disagree). */
+/**
+ * The weight called `name`; a `StateError` if it is absent (a bug: the specs and the forward disagree).
+ *
+ * @example
+ * const kernel = weight(weights, 'conv_in.weight'); // [3, 3, inChannels, blockOutChannels[0]]
+ */
 export function weight(weights: Weights, name: string): tf.Tensor {
   const found = weights.get(name);
   if (found === undefined) {

@@ -17,7 +17,12 @@ export interface MidBlockOptions {
 
 const PREFIX = 'mid_block';
 
-/** Parameters of the mid block (attentions before resnets: diffusers' registration order). */
+/**
+ * Parameters of the mid block (attentions before resnets: diffusers' registration order).
+ *
+ * @example
+ * const count = countParametersOf(midBlockParameters(plan.midBlock!));
+ */
 export function midBlockParameters(options: MidBlockOptions): ParameterSpec[] {
   return [
     ...(options.attention === null ? [] : attentionBlockParameters(`${PREFIX}.attentions.0`, options.attention)),

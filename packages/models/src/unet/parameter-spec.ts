@@ -32,7 +32,12 @@ export interface ParameterSpec {
   trainable: boolean;
 }
 
-/** Specs of `nn.Conv2d(inChannels, outChannels, kernelSize)` at `prefix` (PyTorch default init). */
+/**
+ * Specs of `nn.Conv2d(inChannels, outChannels, kernelSize)` at `prefix` (PyTorch default init).
+ *
+ * @example
+ * convParameters('conv_in', { inChannels: 3, outChannels: 64, kernelSize: 3 }); // weight [3, 3, 3, 64], bias [64]
+ */
 export function convParameters(
   prefix: string,
   options: { inChannels: number; outChannels: number; kernelSize: number },
@@ -51,7 +56,12 @@ export function convParameters(
   ];
 }
 
-/** Specs of `nn.Linear(inFeatures, outFeatures)` at `prefix` (PyTorch default init). */
+/**
+ * Specs of `nn.Linear(inFeatures, outFeatures)` at `prefix` (PyTorch default init).
+ *
+ * @example
+ * linearParameters('time_embedding.linear_1', { inFeatures: 64, outFeatures: 256 }); // weight [64, 256], bias [256]
+ */
 export function linearParameters(
   prefix: string,
   options: { inFeatures: number; outFeatures: number },
@@ -70,7 +80,12 @@ export function linearParameters(
   ];
 }
 
-/** Specs of `nn.GroupNorm(groups, channels)` at `prefix`; a `ConfigError` unless groups divide channels. */
+/**
+ * Specs of `nn.GroupNorm(groups, channels)` at `prefix`; a `ConfigError` unless groups divide channels.
+ *
+ * @example
+ * groupNormParameters('conv_norm_out', { channels: 64, groups: 32 }); // weight and bias [64]
+ */
 export function groupNormParameters(prefix: string, options: { channels: number; groups: number }): ParameterSpec[] {
   const { channels, groups } = options;
   if (channels % groups !== 0) {
@@ -98,7 +113,12 @@ export function groupNormParameters(prefix: string, options: { channels: number;
   ];
 }
 
-/** Specs of `nn.Embedding(rows, dim)` at `prefix` (N(0, 1) init). */
+/**
+ * Specs of `nn.Embedding(rows, dim)` at `prefix` (N(0, 1) init).
+ *
+ * @example
+ * embeddingParameters('class_embedding', { rows: 10, dim: 256 }); // weight [10, 256]
+ */
 export function embeddingParameters(prefix: string, options: { rows: number; dim: number }): ParameterSpec[] {
   return [
     {
@@ -111,17 +131,32 @@ export function embeddingParameters(prefix: string, options: { rows: number; dim
   ];
 }
 
-/** Number of scalars in a shape. */
+/**
+ * Number of scalars in a shape.
+ *
+ * @example
+ * sizeOf([3, 3, 64, 64]); // 36864
+ */
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Total number of scalars in a spec table (diffusers' `num_parameters()`). */
+/**
+ * Total number of scalars in a spec table (diffusers' `num_parameters()`).
+ *
+ * @example
+ * countParametersOf(planUNet2D(config).parameters);
+ */
 export function countParametersOf(specs: readonly ParameterSpec[]): number {
   return specs.reduce((total, spec) => total + sizeOf(spec.shape), 0);
 }
 
-/** The PyTorch shape of a parameter. */
+/**
+ * The PyTorch shape of a parameter.
+ *
+ * @example
+ * torchShape(convParameters('conv_in', { inChannels: 3, outChannels: 64, kernelSize: 3 })[0]!); // [64, 3, 3, 3]
+ */
 export function torchShape(spec: ParameterSpec): number[] {
   const shape = [...spec.shape];
   if (spec.layout === 'conv2d') {
@@ -132,7 +167,12 @@ export function torchShape(spec: ParameterSpec): number[] {
   return shape;
 }
 
-/** Copies `data` (PyTorch layout) into tfjs layout. */
+/**
+ * Copies `data` (PyTorch layout) into tfjs layout.
+ *
+ * @example
+ * const hwio = fromTorchLayout(spec, oihwValues);
+ */
 export function fromTorchLayout(spec: ParameterSpec, data: Float32Array): Float32Array {
   if (spec.layout === 'same') return data;
   if (spec.layout === 'linear') {
@@ -154,7 +194,12 @@ export function fromTorchLayout(spec: ParameterSpec, data: Float32Array): Float3
   return out;
 }
 
-/** Copies `data` (tfjs layout) into PyTorch layout. */
+/**
+ * Copies `data` (tfjs layout) into PyTorch layout.
+ *
+ * @example
+ * const oihw = toTorchLayout(spec, await variable.data() as Float32Array);
+ */
 export function toTorchLayout(spec: ParameterSpec, data: Float32Array): Float32Array {
   if (spec.layout === 'same') return data;
   if (spec.layout === 'linear') {
@@ -186,6 +231,9 @@ function transpose2d(data: Float32Array, rows: number, columns: number): Float32
 /**
  * Fresh values for parameter number `index` of a model: deterministic in (generator seed, index), with
  * PyTorch's default distributions (conv/linear U(±1/√fan_in), GroupNorm 1 and 0, embeddings N(0, 1)).
+ *
+ * @example
+ * const values = initialValues(spec, new NoiseGenerator(0), 0);
  */
 export function initialValues(spec: ParameterSpec, generator: NoiseGenerator, index: number): Float32Array {
   const size = sizeOf(spec.shape);

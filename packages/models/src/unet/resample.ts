@@ -7,7 +7,12 @@ import type { ForwardContext } from './forward-context.js';
 import { type ConvPadding, conv2d, upsampleNearest2x } from './layers.js';
 import { convParameters, type ParameterSpec } from './parameter-spec.js';
 
-/** Parameters of a conv resampler (`Downsample2D`/`Upsample2D` with `use_conv`) at `prefix` (`….conv`). */
+/**
+ * Parameters of a conv resampler (`Downsample2D`/`Upsample2D` with `use_conv`) at `prefix` (`….conv`).
+ *
+ * @example
+ * resampleConvParameters('down_blocks.0.downsamplers.0.conv', { channels: 64 });
+ */
 export function resampleConvParameters(prefix: string, options: { channels: number }): ParameterSpec[] {
   return convParameters(prefix, { inChannels: options.channels, outChannels: options.channels, kernelSize: 3 });
 }
@@ -15,6 +20,9 @@ export function resampleConvParameters(prefix: string, options: { channels: numb
 /**
  * PyTorch's padding of the stride-2 downsampling conv: `padding` on every side, or, for `padding = 0`,
  * one row and one column at the bottom and right (diffusers pads `(0, 1, 0, 1)` first).
+ *
+ * @example
+ * downsamplePadding(0); // [0, 1, 0, 1]: bottom and right only
  */
 export function downsamplePadding(padding: number): ConvPadding {
   return padding === 0 ? [0, 1, 0, 1] : [padding, padding, padding, padding];

@@ -25,7 +25,12 @@ export interface ResnetBlockOptions {
   resample?: 'up' | 'down';
 }
 
-/** Parameters of a ResNet block at `prefix`, in diffusers' registration order. */
+/**
+ * Parameters of a ResNet block at `prefix`, in diffusers' registration order.
+ *
+ * @example
+ * const names = resnetBlockParameters('mid_block.resnets.0', options).map((spec) => spec.name);
+ */
 export function resnetBlockParameters(prefix: string, options: ResnetBlockOptions): ParameterSpec[] {
   const { inChannels, outChannels, groups } = options;
   const timeWidth = options.timeScaleShift === 'scale_shift' ? 2 * outChannels : outChannels;

@@ -71,12 +71,22 @@ export interface TimeProjectionOptions {
   numTrainTimesteps: number | null;
 }
 
-/** Width of the time projection's output. */
+/**
+ * Width of the time projection's output.
+ *
+ * @example
+ * timeProjectionWidth({ type: 'fourier', channels: 64, flipSinToCos: false, freqShift: 1, numTrainTimesteps: null }); // 128
+ */
 export function timeProjectionWidth(options: TimeProjectionOptions): number {
   return options.type === 'fourier' ? 2 * options.channels : options.channels;
 }
 
-/** Parameters of `time_proj`: the Fourier `W` (a fixed, non-trainable buffer) or the learned table. */
+/**
+ * Parameters of `time_proj`: the Fourier `W` (a fixed, non-trainable buffer) or the learned table.
+ *
+ * @example
+ * timeProjectionParameters(plan.timeProjection); // [] for positional embeddings
+ */
 export function timeProjectionParameters(options: TimeProjectionOptions): ParameterSpec[] {
   if (options.type === 'fourier') {
     return [
@@ -95,7 +105,12 @@ export function timeProjectionParameters(options: TimeProjectionOptions): Parame
   return [];
 }
 
-/** Applies `time_proj` to float timesteps `[batch]`. */
+/**
+ * Applies `time_proj` to float timesteps `[batch]`.
+ *
+ * @example
+ * const projected = timeProjection(context, { ...plan.timeProjection, timesteps });
+ */
 export function timeProjection(
   context: ForwardContext,
   options: TimeProjectionOptions & { timesteps: tf.Tensor1D },
@@ -114,6 +129,9 @@ export function timeProjection(
 /**
  * Row lookup as a one-hot matMul (differentiable on every backend): `indices` `[batch]` (truncated to
  * integers) into `table` `[rows, dim]` → `[batch, dim]`.
+ *
+ * @example
+ * const rows = embeddingLookup({ indices: tf.tensor1d([1, 7]), table }); // [2, dim]
  */
 export function embeddingLookup(options: { indices: tf.Tensor1D; table: tf.Tensor2D }): tf.Tensor2D {
   return tf.tidy(() => {
@@ -123,7 +141,12 @@ export function embeddingLookup(options: { indices: tf.Tensor1D; table: tf.Tenso
   });
 }
 
-/** Parameters of a `TimestepEmbedding` MLP (`linear_1`, SiLU, `linear_2`) at `prefix`. */
+/**
+ * Parameters of a `TimestepEmbedding` MLP (`linear_1`, SiLU, `linear_2`) at `prefix`.
+ *
+ * @example
+ * timestepMlpParameters('time_embedding', { inFeatures: 64, dim: 256 });
+ */
 export function timestepMlpParameters(prefix: string, options: { inFeatures: number; dim: number }): ParameterSpec[] {
   return [
     ...linearParameters(`${prefix}.linear_1`, { inFeatures: options.inFeatures, outFeatures: options.dim }),
@@ -131,7 +154,12 @@ export function timestepMlpParameters(prefix: string, options: { inFeatures: num
   ];
 }
 
-/** Applies a `TimestepEmbedding` MLP: linear_1 → SiLU → linear_2. */
+/**
+ * Applies a `TimestepEmbedding` MLP: linear_1 → SiLU → linear_2.
+ *
+ * @example
+ * const temb = timestepMlp(context, { prefix: 'time_embedding', x: projected });
+ */
 export function timestepMlp(context: ForwardContext, options: { prefix: string; x: tf.Tensor2D }): tf.Tensor2D {
   const { prefix, x } = options;
   return tf.tidy(() => {

@@ -265,7 +265,7 @@ export function readUNet2DConfig(json: unknown, options: { argument?: string } =
  * Writes a config as diffusers' `config.json` object: `_class_name`, `_diffusers_version`, snake_case keys.
  *
  * @example
- * const json = writeUNet2DConfig(resolveUNet2DConfig({ blockOutChannels: [32, 64] , ... }));
+ * const json = writeUNet2DConfig(model.unetConfig); // { _class_name: 'UNet2DModel', block_out_channels: [...], ... }
  */
 export function writeUNet2DConfig(config: UNet2DConfig): Record<string, JsonValue> {
   return writeDiffusersConfig({

@@ -6,7 +6,12 @@ import { ConfigError, ShapeError, type Timesteps, ValueError } from '@diffuse/co
 import * as tf from '@tensorflow/tfjs-core';
 import type { UNet2DPlan } from './unet-plan.js';
 
-/** Checks the sample: NHWC float32, `inChannels` channels, height and width multiples of the downsampling. */
+/**
+ * Checks the sample: NHWC float32, `inChannels` channels, height and width multiples of the downsampling.
+ *
+ * @example
+ * const sample = prepareSample(plan, input.sample);
+ */
 export function prepareSample(plan: UNet2DPlan, sample: tf.Tensor4D): tf.Tensor4D {
   if (!(sample instanceof tf.Tensor) || sample.rank !== 4) {
     throw new ShapeError({
@@ -34,6 +39,9 @@ export function prepareSample(plan: UNet2DPlan, sample: tf.Tensor4D): tf.Tensor4
 /**
  * Timesteps as a float32 `[batch]` tensor: a number, or an array/1-D tensor of length `batch` or 1
  * (broadcast). Numbers are used as given (diffusers casts a Python scalar to an integer first).
+ *
+ * @example
+ * prepareTimesteps(500, 4); // float32 [500, 500, 500, 500]
  */
 export function prepareTimesteps(timestep: Timesteps | tf.Scalar, batch: number): tf.Tensor1D {
   if (typeof timestep === 'number') {
@@ -45,7 +53,12 @@ export function prepareTimesteps(timestep: Timesteps | tf.Scalar, batch: number)
   return toBatch('timestep', values, batch);
 }
 
-/** Class labels as a float32 `[batch]` tensor; a `ValueError` when the model needs them and they are absent. */
+/**
+ * Class labels as a float32 `[batch]` tensor; a `ValueError` when the model needs them and they are absent.
+ *
+ * @example
+ * const labels = prepareClassLabels(plan, [1, 7], 2);
+ */
 export function prepareClassLabels(
   plan: UNet2DPlan,
   classLabels: tf.Tensor1D | readonly number[] | undefined,

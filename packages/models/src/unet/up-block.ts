@@ -24,7 +24,12 @@ export interface UpBlockOptions {
   upsampler: Upsampler;
 }
 
-/** Parameters of an up block (attentions, resnets, upsamplers: diffusers' registration order). */
+/**
+ * Parameters of an up block (attentions, resnets, upsamplers: diffusers' registration order).
+ *
+ * @example
+ * const names = upBlockParameters(plan.upBlocks[0]!).map((spec) => spec.name);
+ */
 export function upBlockParameters(options: UpBlockOptions): ParameterSpec[] {
   const prefix = `up_blocks.${options.index}`;
   const { attention, upsampler } = options;

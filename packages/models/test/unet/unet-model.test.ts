@@ -230,6 +230,24 @@ describeBackends(
       model.dispose();
     });
 
+    it('fromUrl fetches config.json and the safetensors file next to each other', async () => {
+      const requested: string[] = [];
+      const fetchFixture = (async (url: string | URL | Request) => {
+        const text = String(url);
+        requested.push(text);
+        const file = text.replace('https://example.com/unet/', '');
+        return new Response(readFileSync(join(caseFolder('class-embed'), file)));
+      }) as typeof fetch;
+      const model = await UNet2DModel.fromUrl('https://example.com/unet/', { fetch: fetchFixture });
+      expect(requested.sort()).toEqual([
+        'https://example.com/unet/config.json',
+        'https://example.com/unet/diffusion_pytorch_model.safetensors',
+      ]);
+      expect(model.unetConfig.numClassEmbeds).toBe(10);
+      expect(model.numParameters).toBe(UNet2DModel.countParameters(model.unetConfig));
+      model.dispose();
+    });
+
     it('keeps the Fourier projection fixed (counted, not trainable)', () => {
       const model = new UNet2DModel({ ...TINY, timeEmbeddingType: 'fourier' });
       expect(model.parameters().has('time_proj.weight')).toBe(true);
