@@ -38,4 +38,4 @@ export {
 } from './optim/learning-rate.js';
 export { type PeriodicHook, type RunTrainingOptions, runTraining, type StepMetrics } from './run-training.js';
 export { namedVariablesOf, type TrainableModel } from './trainable-model.js';
-export { type NoisingProcess, type StepResult, Trainer, type TrainerOptions, type TrainerState } from './trainer.js';
+export { type StepResult, Trainer, type TrainerOptions, type TrainerState } from './trainer.js';

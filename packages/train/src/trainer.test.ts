@@ -5,7 +5,6 @@ import { createSchedule } from '@diffuse/schedules';
 import { expect, it } from 'vitest';
 import { ToyDataset } from './data/toy-2d.js';
 import { runTraining, type StepMetrics } from './run-training.js';
-import { epsilonNoising, meanSquaredError } from './testing-noising.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
 const schedule = createSchedule({ numTrainTimesteps: 100, betaSchedule: 'squaredcos_cap_v2' });
@@ -15,8 +14,7 @@ function makeTrainer(overrides: Partial<TrainerOptions> & { hiddenSize?: number;
   return new Trainer({
     model: new MlpDenoiser({ config: { hiddenSize, numLayers: 2, timeEmbeddingDimension: 16 }, seed: modelSeed }),
     dataset: new ToyDataset({ distribution: 'two-moons', seed: 3 }),
-    noising: epsilonNoising(schedule),
-    loss: meanSquaredError,
+    schedule,
     batchSize: 16,
     seed: 11,
     learningRate: { learningRate: 3e-3, warmupSteps: 2, decay: 'cosine', totalSteps: 20 },

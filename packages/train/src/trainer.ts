@@ -4,8 +4,9 @@
  *  for each of `gradientAccumulationSteps` micro-batches:
  *    1. take the next examples x₀ from the dataset (a pure function of the step)
  *    2. draw t ~ U{0, …, T−1} and ε ~ N(0, I) from the seeded counter-based generator
- *    3. x_t = addNoise(x₀, ε, t);  prediction = model(x_t, t)
- *    4. loss = loss(prediction, target(x₀, ε, t)) / gradientAccumulationSteps; accumulate ∇loss
+ *    3. x_t = addNoise(x₀, ε, t) (`@diffuse/forward`);  prediction = model(x_t, t)
+ *    4. loss = loss(prediction, targetFor(x₀, ε, t)) / gradientAccumulationSteps (`@diffuse/losses`);
+ *       accumulate ∇loss
  *  5. clip the summed gradients by global norm (optional)
  *  6. Adam/AdamW update with the scheduled learning rate
  *  7. update the EMA of the weights (optional)
@@ -13,12 +14,23 @@
  * Everything random is keyed by (seed, step, example index), so N steps in one run and k steps +
  * resume + N − k steps give the same weights, and two half-batches accumulated equal one full batch.
  */
-import { type Loss, NoiseGenerator, requireFinite, requireInteger, StateError, ValueError } from '@diffuse/core';
+import {
+  type Loss,
+  NoiseGenerator,
+  type NoiseSchedule,
+  type PredictionType,
+  requireFinite,
+  requireInteger,
+  requireOneOf,
+  StateError,
+  ValueError,
+} from '@diffuse/core';
+import { addNoise, PREDICTION_TYPES } from '@diffuse/forward';
+import { createDiffusionLoss, targetFor } from '@diffuse/losses';
 import {
   clone,
   type Scalar,
   type Tensor,
-  type Tensor1D,
   type Tensor4D,
   tensor1d,
   tensor4d,
@@ -37,24 +49,20 @@ import {
 } from './optim/learning-rate.js';
 import { namedVariablesOf, type TrainableModel } from './trainable-model.js';
 
-/** The forward process the loop uses: how to noise x₀ and what the network should predict. */
-export interface NoisingProcess {
-  /** T: timesteps are drawn from {0, …, T − 1}. */
-  readonly numTrainTimesteps: number;
-  /** x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε, per example. */
-  addNoise(input: { originalSamples: Tensor4D; noise: Tensor4D; timesteps: Tensor1D }): Tensor4D;
-  /** The regression target: ε, x₀ or v, matching the model's prediction type. */
-  target(input: { originalSamples: Tensor4D; noise: Tensor4D; timesteps: Tensor1D }): Tensor4D;
-}
-
 /** Options of {@link Trainer}. */
 export interface TrainerOptions {
   /** The denoiser to train (its variables are updated in place). */
   model: TrainableModel;
   dataset: TrainingDataset;
-  noising: NoisingProcess;
-  /** Prediction vs target → scalar. */
-  loss: Loss;
+  /** The noise schedule: timesteps are drawn from {0, …, numTrainTimesteps − 1}. */
+  schedule: NoiseSchedule;
+  /** What the model predicts: ε (default), x₀ (`sample`) or v (`v_prediction`); selects the target. */
+  predictionType?: PredictionType;
+  /**
+   * Prediction vs target → scalar. Default: `createDiffusionLoss({ predictionType, schedule })` of
+   * `@diffuse/losses` (plain MSE); pass e.g. `createDiffusionLoss({ …, weighting: { type: 'min_snr', gamma: 5 } })`.
+   */
+  loss?: Loss;
   /** Examples per micro-batch; an optimiser step sees `batchSize · gradientAccumulationSteps`. */
   batchSize: number;
   /** Seed of timesteps and noise (the dataset has its own seed). */
@@ -98,7 +106,7 @@ export interface TrainerState {
  * metrics and periodic hooks.
  *
  * @example
- * const trainer = new Trainer({ model, dataset, noising, loss, batchSize: 256, seed: 0,
+ * const trainer = new Trainer({ model, dataset, schedule: createSchedule(), batchSize: 256, seed: 0,
  *   learningRate: { learningRate: 1e-3, warmupSteps: 100, decay: 'cosine', totalSteps: 3000 } });
  * const { loss } = await trainer.trainStep();
  * console.log((await loss.data())[0]);
@@ -110,6 +118,8 @@ export class Trainer {
   readonly variables: Readonly<Record<string, Variable>>;
   readonly optimizer: AdamOptimizer;
   readonly ema: ExponentialMovingAverage | undefined;
+  readonly predictionType: PredictionType;
+  private readonly loss: Loss;
   private readonly generator: NoiseGenerator;
   private readonly accumulation: number;
   private currentStep = 0;
@@ -117,7 +127,10 @@ export class Trainer {
 
   constructor(options: TrainerOptions) {
     requireInteger('batchSize', options.batchSize, { min: 1 });
-    requireInteger('noising.numTrainTimesteps', options.noising.numTrainTimesteps, { min: 1 });
+    requireInteger('schedule.numTrainTimesteps', options.schedule.numTrainTimesteps, { min: 1 });
+    this.predictionType = requireOneOf('predictionType', options.predictionType ?? 'epsilon', PREDICTION_TYPES);
+    this.loss =
+      options.loss ?? createDiffusionLoss({ predictionType: this.predictionType, schedule: options.schedule });
     if (options.maxGradNorm !== undefined) requireFinite('maxGradNorm', options.maxGradNorm);
     validateLearningRateSchedule(options.learningRate);
     this.accumulation = requireInteger('gradientAccumulationSteps', options.gradientAccumulationSteps ?? 1, { min: 1 });
@@ -180,7 +193,8 @@ export class Trainer {
 
   /** Loss (already divided by the accumulation count) and gradients of one micro-batch. */
   private microBatchGradients(step: number, offset: number, variableList: Variable[]): Tensor[] {
-    const { batchSize, dataset, noising, model, loss } = this.options;
+    const { batchSize, dataset, schedule, model } = this.options;
+    const { loss, predictionType } = this;
     const start = step * batchSize * this.accumulation + offset;
     return tidy(() => {
       const batch = dataset.batch({ start, count: batchSize });
@@ -190,14 +204,14 @@ export class Trainer {
         step,
         firstSample: offset,
         low: 0,
-        high: noising.numTrainTimesteps,
+        high: schedule.numTrainTimesteps,
         stream: 'timesteps',
       });
       const timesteps = tensor1d(timestepValues, 'int32');
       const noiseShape = originalSamples.shape;
       const noise = tensor4d(this.generator.normalArray({ shape: noiseShape, step, firstSample: offset }), noiseShape);
-      const noisy = noising.addNoise({ originalSamples, noise, timesteps });
-      const target = noising.target({ originalSamples, noise, timesteps });
+      const noisy = addNoise({ schedule, original: originalSamples, noise, timesteps }) as Tensor4D;
+      const target = targetFor({ predictionType, original: originalSamples, noise, timesteps, schedule });
       const { value, grads } = variableGrads(() => {
         const prediction = model.predict({
           sample: noisy,

@@ -8,20 +8,16 @@ import { MlpDenoiser } from '@diffuse/models';
 import { createSchedule } from '@diffuse/schedules';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ToyDataset } from '../data/toy-2d.js';
-import { epsilonNoising, meanSquaredError } from '../testing-noising.js';
 import { Trainer } from '../trainer.js';
 import { LATEST_CHECKPOINT_FILE, latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
 const schedule = createSchedule({ numTrainTimesteps: 50 });
-let noising: ReturnType<typeof epsilonNoising> | undefined;
 
 function makeTrainer(modelSeed = 1): Trainer {
-  noising ??= epsilonNoising(schedule);
   return new Trainer({
     model: new MlpDenoiser({ config: { hiddenSize: 16, numLayers: 2, timeEmbeddingDimension: 8 }, seed: modelSeed }),
     dataset: new ToyDataset({ distribution: 'eight-gaussians', seed: 2 }),
-    noising,
-    loss: meanSquaredError,
+    schedule,
     batchSize: 8,
     seed: 4,
     learningRate: { learningRate: 1e-2, warmupSteps: 3, decay: 'cosine', totalSteps: 10 },
