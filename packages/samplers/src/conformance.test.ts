@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describeBackends } from '@diffuse/backends/testing';
+import { NoiseGenerator, ValueError } from '@diffuse/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it, vi } from 'vitest';
 import { DDIMSampler } from './ddim-sampler.js';
 import { DDPMSampler } from './ddpm-sampler.js';
+import { sample } from './sample.js';
+import { samplerFromConfig } from './sampler-from-config.js';
 import { describeSampler } from './testing.js';
 
 describeBackends('sampler conformance', () => {
@@ -24,3 +30,74 @@ describeBackends('sampler conformance', () => {
     stochasticStepOptions: { eta: 1 },
   });
 });
+
+describeBackends(
+  'sampler-specific step checks',
+  () => {
+    const x = () => tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
+    it('DDPM refuses DDIM options, and learned variances need 2C output channels', () => {
+      const sampler = new DDPMSampler({ varianceType: 'learned_range' });
+      sampler.setTimesteps(10);
+      const sample = x();
+      const doubled = tf.zeros([1, 2, 2, 6]) as tf.Tensor4D;
+      expect(() => sampler.step(sample, 900, sample)).toThrow(/`modelOutput`: expected shape \[1, 2, 2, 6\]/);
+      expect(() => sampler.step(doubled, 900, sample, { eta: 0 })).toThrow(/`eta`: expected no DDIM option/);
+      expect(() => sampler.step(doubled, 900, sample, { useClippedModelOutput: true })).toThrow(ValueError);
+      tf.dispose([sample, doubled]);
+    });
+
+    it('DDIM refuses a negative or non-finite η', () => {
+      const sampler = new DDIMSampler();
+      sampler.setTimesteps(10);
+      const sample = x();
+      expect(() => sampler.step(sample, 900, sample, { eta: -0.5 })).toThrow(/`eta`: expected η ≥ 0/);
+      expect(() => sampler.step(sample, 900, sample, { eta: Number.NaN })).toThrow(/`eta`: expected a finite number/);
+      sample.dispose();
+    });
+
+    it('DDIM steps along custom timesteps, ending on finalAlphaCumprod', async () => {
+      // One step from t to "after the last" with x₀-prediction lands exactly on the (clipped) x₀.
+      const sampler = new DDIMSampler({ predictionType: 'sample', clipSample: false });
+      sampler.setTimesteps({ timesteps: [700] });
+      const sample = tf.fill([1, 2, 2, 3], 0.3) as tf.Tensor4D;
+      const original = tf.fill([1, 2, 2, 3], -0.7) as tf.Tensor4D;
+      const { prevSample, predOriginalSample } = sampler.step(original, 700, sample);
+      for (const value of await prevSample.data()) expect(value).toBeCloseTo(-0.7, 6);
+      tf.dispose([sample, original, prevSample, predOriginalSample]);
+    });
+  },
+  { only: ['cpu'] },
+);
+
+describeBackends(
+  'README quick start',
+  () => {
+    it('runs as written (≤ 15 lines) and prints what it claims', async () => {
+      const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+      const quickStart = /## Quick start\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+      expect(quickStart.split('\n').filter(Boolean).length).toBeLessThanOrEqual(15);
+      const body = quickStart.replace(/^import .*$/gm, '').replace(': Denoiser', '');
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const before = tf.memory().numTensors;
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+        ...args: string[]
+      ) => (...values: unknown[]) => Promise<{ images: tf.Tensor }>;
+      const run = new AsyncFunction(
+        'initBackend',
+        'NoiseGenerator',
+        'sample',
+        'samplerFromConfig',
+        `${body}\nreturn { images };`,
+      );
+      const { images } = await run(async () => {}, NoiseGenerator, sample, samplerFromConfig);
+      const lines = log.mock.calls.map((call) => call.map((value) => JSON.stringify(value)).join(' '));
+      log.mockRestore();
+      expect(lines).toHaveLength(11);
+      const claimed = /console\.log\(images.*\/\/ (.*)$/m.exec(quickStart)?.[1];
+      expect(lines[10]).toBe(claimed);
+      images.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  },
+  { only: ['cpu'] },
+);
