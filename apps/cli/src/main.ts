@@ -4,9 +4,10 @@
 import type { AnyCommand, CliContext } from './cli/run-cli.js';
 import { runCli } from './cli/run-cli.js';
 import { trainClassifierCommand } from './commands/train-classifier-command.js';
+import { trainCommand } from './commands/train-command.js';
 
 /** Every command, in `--help` order. */
-export const commands: readonly AnyCommand[] = [trainClassifierCommand];
+export const commands: readonly AnyCommand[] = [trainCommand, trainClassifierCommand];
 
 /** The process's streams and environment as a {@link CliContext}. */
 export function processContext(): CliContext {

@@ -1,0 +1,236 @@
+/**
+ * What `diffuse train` does: builds the dataset, the denoiser and @diffuse/train's `Trainer`, runs
+ * `runTraining` with a progress bar, JSONL metrics and checkpoints (resumable), and writes the EMA
+ * weights as a diffusers model folder plus `training.json` (the command, time, backend, throughput).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PredictionType } from '@diffuse/core';
+import { disposeAll } from '@diffuse/core';
+import { MlpDenoiser } from '@diffuse/models';
+import { UNet2DModel } from '@diffuse/models/node';
+import { type BetaScheduleName, createSchedule } from '@diffuse/schedules';
+import {
+  type PeriodicHook,
+  runTraining,
+  type StepMetrics,
+  ToyDataset,
+  type ToyDistribution,
+  Trainer,
+  type TrainingDataset,
+} from '@diffuse/train';
+import {
+  fashionMnistDataset,
+  JsonlMetricsWriter,
+  latestCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from '@diffuse/train/node';
+import { ProgressBar, type ProgressStream } from '../cli/progress.js';
+import { saveDenoiserFolder, trainingSchedulerConfig } from './denoiser-folder.js';
+
+/** Everything `diffuse train` is told. */
+export interface TrainSettings {
+  data: 'fashion-mnist' | ToyDistribution;
+  dataDir: string | undefined;
+  /** Use only the first N training images (Fashion-MNIST). */
+  limit: number | undefined;
+  out: string;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  decay: 'constant' | 'cosine';
+  emaMaxDecay: number;
+  maxGradNorm: number;
+  seed: number;
+  numTrainTimesteps: number;
+  betaSchedule: BetaScheduleName;
+  predictionType: PredictionType;
+  /** U-Net (images). */
+  blockOutChannels: number[];
+  layersPerBlock: number;
+  /** Indices of the levels with self-attention. */
+  attentionLevels: number[];
+  normNumGroups: number;
+  /** MLP (2-D data). */
+  hiddenSize: number;
+  numLayers: number;
+  checkpointEvery: number;
+  resume: boolean;
+  /** The command line, recorded in training.json. */
+  commandLine: string;
+  backend: string;
+}
+
+/** The result of a training run. */
+export interface TrainSummary {
+  steps: number;
+  seconds: number;
+  examplesPerSecond: number;
+  firstLoss: number;
+  finalLoss: number;
+  /** Mean loss of each tenth of the run (the loss curve in ten numbers). */
+  lossCurve: number[];
+  parameters: number;
+  modelDirectory: string;
+}
+
+/** The diffusers U-Net config for Fashion-MNIST-sized images from the settings. */
+export function unetConfigFor(settings: TrainSettings, imageSize: number, channels: number): Record<string, unknown> {
+  const levels = settings.blockOutChannels.length;
+  const attention = new Set(settings.attentionLevels);
+  return {
+    sampleSize: imageSize,
+    inChannels: channels,
+    outChannels: channels,
+    layersPerBlock: settings.layersPerBlock,
+    blockOutChannels: settings.blockOutChannels,
+    normNumGroups: settings.normNumGroups,
+    downBlockTypes: Array.from({ length: levels }, (_, level) =>
+      attention.has(level) ? 'AttnDownBlock2D' : 'DownBlock2D',
+    ),
+    upBlockTypes: Array.from({ length: levels }, (_, index) =>
+      attention.has(levels - 1 - index) ? 'AttnUpBlock2D' : 'UpBlock2D',
+    ),
+    attentionHeadDim: 8,
+  };
+}
+
+async function buildDataset(settings: TrainSettings): Promise<TrainingDataset> {
+  if (settings.data === 'fashion-mnist') {
+    return fashionMnistDataset({
+      seed: settings.seed,
+      ...(settings.dataDir === undefined ? {} : { directory: settings.dataDir }),
+      ...(settings.limit === undefined ? {} : { limit: settings.limit }),
+    });
+  }
+  return new ToyDataset({ distribution: settings.data, seed: settings.seed });
+}
+
+/** Mean of each of `parts` consecutive chunks of `values`. */
+export function summariseCurve(values: readonly number[], parts = 10): number[] {
+  if (values.length === 0) return [];
+  const size = Math.max(1, Math.ceil(values.length / parts));
+  const result: number[] = [];
+  for (let start = 0; start < values.length; start += size) {
+    const chunk = values.slice(start, start + size);
+    result.push(chunk.reduce((total, value) => total + value, 0) / chunk.length);
+  }
+  return result;
+}
+
+/**
+ * Trains a model per `settings`, writing into `settings.out`: `checkpoints/` (resumable), `metrics.jsonl`,
+ * and the EMA model (`config.json`, `diffusion_pytorch_model.safetensors`, `scheduler_config.json`,
+ * `training.json`).
+ */
+export async function trainModel(settings: TrainSettings, stream: ProgressStream): Promise<TrainSummary> {
+  const dataset = await buildDataset(settings);
+  const [height, , channels] = dataset.exampleShape;
+  const model =
+    settings.data === 'fashion-mnist'
+      ? new UNet2DModel(unetConfigFor(settings, height, channels), { seed: settings.seed })
+      : new MlpDenoiser({
+          config: { dimension: channels, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
+          seed: settings.seed,
+        });
+  const schedule = createSchedule({ numTrainTimesteps: settings.numTrainTimesteps, betaSchedule: settings.betaSchedule });
+  const schedulerConfig = trainingSchedulerConfig({
+    numTrainTimesteps: settings.numTrainTimesteps,
+    betaSchedule: settings.betaSchedule,
+    predictionType: settings.predictionType,
+    clipSample: settings.data === 'fashion-mnist',
+  });
+  const trainer = new Trainer({
+    model,
+    dataset,
+    schedule,
+    predictionType: settings.predictionType,
+    batchSize: settings.batchSize,
+    seed: settings.seed,
+    learningRate: {
+      learningRate: settings.learningRate,
+      warmupSteps: settings.warmupSteps,
+      decay: settings.decay,
+      totalSteps: settings.steps,
+    },
+    maxGradNorm: settings.maxGradNorm,
+    ema: { maxDecay: settings.emaMaxDecay },
+  });
+  const checkpointDirectory = join(settings.out, 'checkpoints');
+  try {
+    if (settings.resume) {
+      const latest = await latestCheckpoint(checkpointDirectory);
+      if (latest !== undefined) {
+        const { state } = await loadCheckpoint(latest);
+        trainer.setState(state);
+        disposeAll(state);
+        stream.write(`resumed from ${latest} (step ${trainer.step})\n`);
+      }
+    }
+    const startStep = trainer.step;
+    const metrics = new JsonlMetricsWriter(join(settings.out, 'metrics.jsonl'));
+    const bar = new ProgressBar({ label: 'train', total: settings.steps, unit: 'step', stream });
+    bar.update(startStep);
+    const losses: number[] = [];
+    let last: StepMetrics | undefined;
+    const hooks: PeriodicHook[] = [
+      {
+        every: settings.checkpointEvery,
+        run: async () => {
+          await saveCheckpoint({ directory: checkpointDirectory, trainer, config: { command: settings.commandLine }, keepLast: 1 });
+        },
+      },
+    ];
+    const started = performance.now();
+    await runTraining({
+      trainer,
+      untilStep: settings.steps,
+      metricsEvery: Math.max(1, Math.min(10, Math.floor(settings.steps / 100))),
+      hooks,
+      onMetrics: async (step) => {
+        last = step;
+        losses.push(step.loss);
+        await metrics.write(step);
+        bar.update(step.step, `loss ${step.loss.toFixed(4)} ${step.examplesPerSecond.toFixed(1)} ex/s`);
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    bar.finish();
+    if (trainer.step % settings.checkpointEvery !== 0) {
+      await saveCheckpoint({ directory: checkpointDirectory, trainer, config: { command: settings.commandLine }, keepLast: 1 });
+    }
+    // Sample with the averaged weights: copy the EMA into the model, then write it.
+    trainer.ema?.copyTo(trainer.variables);
+    await saveDenoiserFolder(settings.out, model, schedulerConfig);
+    const trained = trainer.step - startStep;
+    const summary: TrainSummary = {
+      steps: trainer.step,
+      seconds,
+      examplesPerSecond: (trained * settings.batchSize) / Math.max(seconds, 1e-9),
+      firstLoss: losses[0] ?? Number.NaN,
+      finalLoss: last?.loss ?? Number.NaN,
+      lossCurve: summariseCurve(losses),
+      parameters: model instanceof UNet2DModel ? model.numParameters : countMlpParameters(model),
+      modelDirectory: settings.out,
+    };
+    const record = {
+      command: settings.commandLine,
+      backend: settings.backend,
+      data: settings.data,
+      ...summary,
+      lossCurve: summary.lossCurve.map((value) => Number(value.toFixed(5))),
+      finishedAt: new Date().toISOString(),
+    };
+    await writeFile(join(settings.out, 'training.json'), `${JSON.stringify(record, null, 2)}\n`);
+    return summary;
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+function countMlpParameters(model: MlpDenoiser): number {
+  return model.trainableVariables.reduce((total, variable) => total + variable.size, 0);
+}
