@@ -40,7 +40,11 @@ export function halfBitsToFloat32(bits: Uint16Array): Float32Array {
 /** Rounds one float32 value to the nearest F16 bit pattern (ties to even; overflow → ±∞; NaN stays NaN). */
 export function float32ToHalfBits(value: number): number {
   scratchFloat[0] = value;
-  const bits = scratchBits[0]!;
+  return halfFromFloatBits(scratchBits[0]!);
+}
+
+/** F16 bit pattern of the float32 with bit pattern `bits`. */
+function halfFromFloatBits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
   const mantissa = bits & 0x7fffff;
@@ -62,15 +66,16 @@ export function float32ToHalfBits(value: number): number {
 /** `value >> shift`, rounded to nearest with ties to even. */
 function roundShift(value: number, shift: number): number {
   const kept = value >>> shift;
-  const remainder = value - kept * 2 ** shift;
-  const half = 2 ** (shift - 1);
+  const remainder = value & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
   return remainder > half || (remainder === half && (kept & 1) === 1) ? kept + 1 : kept;
 }
 
 /** Rounds float32 values to F16 bit patterns (see {@link float32ToHalfBits}). */
 export function float32ToHalfBitsArray(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float32ToHalfBits(values[i]!);
+  for (let i = 0; i < bits.length; i++) out[i] = halfFromFloatBits(bits[i]!);
   return out;
 }
 
@@ -89,14 +94,19 @@ export function bfloat16BitsToFloat32(bits: Uint16Array): Float32Array {
 /** Rounds one float32 value to the nearest BF16 bit pattern (ties to even; NaN stays a quiet NaN). */
 export function float32ToBfloat16Bits(value: number): number {
   scratchFloat[0] = value;
-  const bits = scratchBits[0]!;
+  return bfloat16FromFloatBits(scratchBits[0]!);
+}
+
+/** BF16 bit pattern of the float32 with bit pattern `bits`. */
+function bfloat16FromFloatBits(bits: number): number {
   if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) return ((bits >>> 16) | 0x40) & 0xffff;
   return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
 /** Rounds float32 values to BF16 bit patterns (see {@link float32ToBfloat16Bits}). */
 export function float32ToBfloat16BitsArray(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float32ToBfloat16Bits(values[i]!);
+  for (let i = 0; i < bits.length; i++) out[i] = bfloat16FromFloatBits(bits[i]!);
   return out;
 }
