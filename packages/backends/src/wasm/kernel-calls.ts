@@ -5,6 +5,7 @@
  */
 import { BackendError } from '@diffuse/core';
 import {
+  type DataType,
   getKernel,
   type KernelBackend,
   type KernelConfig,
@@ -17,12 +18,15 @@ import {
 } from '@tensorflow/tfjs-core';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` that gives direct access to tensor memory. */
-interface WasmHeapAccess {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
+export interface WasmHeapAccess {
+  /** Allocates an output tensor (may grow, and so move, the wasm memory: take views afterwards). */
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  /** A view of a (numeric) tensor's memory; valid until the next allocation. */
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-function heapAccess(backend: KernelBackend): WasmHeapAccess | undefined {
+/** `backend` as {@link WasmHeapAccess} when it is tfjs-backend-wasm's, else undefined. */
+export function heapAccess(backend: KernelBackend): WasmHeapAccess | undefined {
   const candidate = backend as Partial<WasmHeapAccess>;
   return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function'
     ? (candidate as WasmHeapAccess)
@@ -38,19 +42,29 @@ export const WASM_BACKEND_NAME = 'wasm';
 /** Stock tfjs-backend-wasm kernels that @diffuse replaced, by kernel name (see `register.ts`). */
 export const stockWasmKernels = new Map<string, KernelConfig>();
 
-/** Runs tfjs-backend-wasm's own kernel `kernelName`, even where @diffuse registered a replacement. */
+/** tfjs-backend-wasm's own config of `kernelName`, even where @diffuse registered a replacement. */
+export function stockWasmKernel(kernelName: string): KernelConfig {
+  const config = stockWasmKernels.get(kernelName) ?? getKernel(kernelName, WASM_BACKEND_NAME);
+  if (!config) {
+    throw new BackendError({ argument: 'kernelName', expected: 'a stock wasm kernel', received: kernelName });
+  }
+  return config;
+}
+
+/** Runs tfjs-backend-wasm's own kernel `kernelName` (see {@link stockWasmKernel}); its first output. */
 export function runStockWasmKernel(
   kernelName: string,
   backend: KernelBackend,
   inputs: NamedTensorInfoMap,
   attrs: NamedAttrMap = {},
 ): TensorInfo {
-  const config = stockWasmKernels.get(kernelName) ?? getKernel(kernelName, WASM_BACKEND_NAME);
-  if (!config) {
-    throw new BackendError({ argument: 'kernelName', expected: 'a stock wasm kernel', received: kernelName });
-  }
-  const output = config.kernelFunc({ inputs, backend, attrs });
+  const output = stockWasmKernel(kernelName).kernelFunc({ inputs, backend, attrs });
   return (Array.isArray(output) ? output[0] : output) as TensorInfo;
+}
+
+/** The backend tfjs passed to a kernel (typed `{}` by tfjs). */
+export function kernelBackend(args: KernelArguments): KernelBackend {
+  return args.backend as KernelBackend;
 }
 
 /** Runs the wasm kernel `kernelName` now (whatever config is registered for it) and returns its output. */

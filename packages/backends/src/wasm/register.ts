@@ -7,6 +7,7 @@ import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { identityConfig, splitVConfig } from './copy-kernels.js';
 import { stockWasmKernels, WASM_BACKEND_NAME } from './kernel-calls.js';
 
 /** The kernels registered by {@link registerWasmKernels}, in registration order. */
@@ -14,6 +15,8 @@ export const diffuseWasmKernels: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   batchMatMulConfig,
+  splitVConfig,
+  identityConfig,
 ];
 
 /** The configs actually registered, by kernel name (ours, carrying the stock setup function). */
