@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describeBackends } from '@diffuse/backends/testing';
-import { NoiseGenerator, ValueError } from '@diffuse/core';
+import { NoiseGenerator, StateError, ValueError } from '@diffuse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it, vi } from 'vitest';
 import { DDIMSampler } from './ddim-sampler.js';
 import { DDPMSampler } from './ddpm-sampler.js';
 import { sample } from './sample.js';
 import { samplerFromConfig } from './sampler-from-config.js';
-import { describeSampler } from './testing.js';
+import { createMockDenoiser, describeSampler } from './testing.js';
 
 describeBackends('sampler conformance', () => {
   describeSampler({
@@ -53,6 +53,37 @@ describeBackends(
       expect(() => sampler.step(sample, 900, sample, { eta: -0.5 })).toThrow(/`eta`: expected η ≥ 0/);
       expect(() => sampler.step(sample, 900, sample, { eta: Number.NaN })).toThrow(/`eta`: expected a finite number/);
       sample.dispose();
+    });
+
+    it('sample() refuses ambiguous or missing timesteps, and reports each step', async () => {
+      const denoiser = createMockDenoiser();
+      const sampler = new DDIMSampler();
+      const shape = [1, 2, 2, 3] as const;
+      await expect(sample({ denoiser, sampler, shape })).rejects.toThrow(StateError);
+      await expect(sample({ denoiser, sampler, shape, numInferenceSteps: 2, timesteps: [9, 0] })).rejects.toThrow(
+        /either `numInferenceSteps` or `timesteps`, not both/,
+      );
+      await expect(sample({ denoiser, sampler, numInferenceSteps: 2 })).rejects.toThrow(/`shape`/);
+      const seen: [number, number[], number[]][] = [];
+      const result = await sample({
+        denoiser,
+        sampler,
+        shape,
+        timesteps: [600, 300],
+        generator: new NoiseGenerator(9),
+        onStep: async ({ timestep, sample: x, predOriginalSample }) => {
+          seen.push([timestep, Array.from(await x.data()), Array.from(await predOriginalSample!.data())]);
+        },
+      });
+      expect(seen.map(([t]) => t)).toEqual([600, 300]);
+      // The mock model predicts ε = x·t/(t+1), so x̂₀ = (x − √(1−ᾱ)·ε)/√ᾱ, clipped to [−1, 1].
+      const [t, x, x0] = seen[0]!;
+      const alphaProd = sampler.schedule.alphasCumprod[t]!;
+      x.forEach((value, i) => {
+        const expected = (value - Math.sqrt(1 - alphaProd) * value * (t / (t + 1))) / Math.sqrt(alphaProd);
+        expect(x0[i]).toBeCloseTo(Math.min(1, Math.max(-1, expected)), 5);
+      });
+      result.dispose();
     });
 
     it('DDIM steps along custom timesteps, ending on finalAlphaCumprod', async () => {

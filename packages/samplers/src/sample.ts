@@ -3,7 +3,7 @@
  * x_T ~ N(0, σ_init²·I), then for each timestep t: ε̂ = model(scale(x_t), t), x_{t'} = sampler.step(ε̂, t, x_t).
  */
 import type { Denoiser, DenoiserInput, NoiseGeneratorLike, Sampler, SamplerStepOptions } from '@diffuse/core';
-import { assertRank, requireInteger, ValueError } from '@diffuse/core';
+import { assertRank, requireInteger, StateError, ValueError } from '@diffuse/core';
 import { dispose, randomNormal, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 
 /** What {@link SampleOptions.onStep} receives. The tensors are the loop's: valid during the call only. */
@@ -73,9 +73,18 @@ export interface SampleOptions {
 export async function sample(options: SampleOptions): Promise<Tensor4D> {
   const { denoiser, sampler, generator, signal, onStep } = options;
   const firstSample = requireInteger('firstSample', options.firstSample ?? 0, { min: 0 });
-  if (options.numInferenceSteps !== undefined) sampler.setTimesteps(options.numInferenceSteps);
-  if (options.timesteps !== undefined) sampler.setTimesteps({ timesteps: options.timesteps });
+  if (options.numInferenceSteps !== undefined || options.timesteps !== undefined) {
+    const { numInferenceSteps, timesteps } = options;
+    sampler.setTimesteps(timesteps === undefined ? (numInferenceSteps as number) : { numInferenceSteps, timesteps });
+  }
   const timesteps = [...sampler.timesteps];
+  if (timesteps.length === 0) {
+    throw new StateError({
+      argument: 'numInferenceSteps',
+      expected: 'a number of steps (or `timesteps`), or a sampler whose timesteps are set',
+      received: 'neither',
+    });
+  }
   signal?.throwIfAborted();
   const stepOptions: SamplerStepOptions & { firstSample: number } = { firstSample };
   if (generator !== undefined) stepOptions.generator = generator;

@@ -41,14 +41,12 @@ export function createMockDenoiser(options: { learnedVariance?: boolean } = {}):
   return {
     predict({ sample: x, timestep }: DenoiserInput): tf.Tensor4D {
       return tf.tidy(() => {
-        const batch = x.shape[0];
+        // One timestep for the batch, or one per item (numbers or a 1-D tensor).
+        const perItem = (values: tf.Tensor) => values.toFloat().reshape([-1, 1, 1, 1]);
         const t =
           typeof timestep === 'number'
             ? tf.scalar(timestep)
-            : (Array.isArray(timestep)
-                ? tf.tensor1d(timestep as number[])
-                : (timestep as tf.Tensor1D).toFloat()
-              ).reshape([batch, 1, 1, 1]);
+            : perItem(Array.isArray(timestep) ? tf.tensor1d(timestep as number[]) : (timestep as tf.Tensor1D));
         const output = x.mul(t.div(t.add(1))) as tf.Tensor4D;
         return options.learnedVariance ? tf.concat([output, tf.zerosLike(output)], 3) : output;
       });

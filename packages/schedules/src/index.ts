@@ -11,7 +11,6 @@ export {
   laplaceAlphaBar,
   rescaleZeroTerminalSnr,
 } from './beta-schedules.js';
-export { float32, linspaceFloat32, roundHalfToEven } from './float32.js';
 export { createSchedule, type DiffusionSchedule, type ScheduleOptions, scheduleFromBetas } from './schedule.js';
 export {
   customTimesteps,
