@@ -195,6 +195,13 @@ export class UNet2DModel implements Denoiser {
    */
   predict(input: DenoiserInput): tf.Tensor4D {
     this.assertLive();
+    if (input.context !== undefined) {
+      throw new ValueError({
+        argument: 'context',
+        expected: 'none: UNet2DModel has no cross-attention (diffusers passes no encoder_hidden_states to it)',
+        received: input.context,
+      });
+    }
     const { plan } = this;
     const dropoutNoise =
       input.training === true && plan.config.dropout > 0
