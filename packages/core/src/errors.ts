@@ -17,7 +17,7 @@ export interface DiffuseErrorDetails {
   argument: string;
   /** What was expected, in words: `"an integer in [1, 1000]"`. */
   expected: string;
-  /** What was received; rendered with {@link describeValue} unless already a string. */
+  /** What was received; rendered with {@link describeValue} (strings are quoted, so pass the value itself). */
   received?: unknown;
   /** Extra sentence appended to the message: a hint on how to fix it. */
   hint?: string;

@@ -23,8 +23,8 @@ export async function expectNoTensorLeak<T>(
   if (after - before > allowed) {
     throw new StateError({
       argument: options.label ?? 'tensor count',
-      expected: `at most ${allowed} new live tensor(s) (started with ${before})`,
-      received: `${after} live tensors (+${after - before})`,
+      expected: `at most ${allowed} new live tensor(s) (started with ${before}, now ${after})`,
+      received: after - before,
     });
   }
   return result;
