@@ -12,7 +12,7 @@
 import type { NoiseSchedule, Timesteps } from '@diffuse/core';
 import { assertShape } from '@diffuse/core';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { coefficientOf, type NoiseLevel, perTimestep } from './noise-level.js';
+import { type NoiseLevel, perTimestep, signalAndSigma } from './noise-level.js';
 
 /**
  * Inputs of {@link addNoise} and {@link getVelocity}: x_0 and ε at a noise level, usually
@@ -36,9 +36,7 @@ export function addNoise(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const batch = original.shape[0]!;
-    const signal = coefficientOf(options, batch, Math.sqrt);
-    const sigma = coefficientOf(options, batch, (alphaProd) => Math.sqrt(1 - alphaProd));
+    const { signal, sigma } = signalAndSigma(options, original.shape[0]!);
     return original.mul(signal).add(noise.mul(sigma));
   });
 }
@@ -53,9 +51,7 @@ export function getVelocity(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const batch = original.shape[0]!;
-    const signal = coefficientOf(options, batch, Math.sqrt);
-    const sigma = coefficientOf(options, batch, (alphaProd) => Math.sqrt(1 - alphaProd));
+    const { signal, sigma } = signalAndSigma(options, original.shape[0]!);
     return noise.mul(signal).sub(original.mul(sigma));
   });
 }

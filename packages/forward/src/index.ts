@@ -4,7 +4,7 @@
  * between ε, x₀ and v predictions. Used by samplers, losses and training alike.
  */
 export { addNoise, type ForwardStepOptions, forwardStep, getVelocity, type NoisingOptions } from './forward-process.js';
-export { type Coefficient, coefficientOf, type NoiseLevel, perTimestep } from './noise-level.js';
+export { type Coefficient, coefficientOf, type NoiseLevel, perTimestep, signalAndSigma } from './noise-level.js';
 export { type PosteriorCoefficients, type PosteriorLevels, posteriorCoefficients } from './posterior.js';
 export {
   PREDICTION_TYPES,

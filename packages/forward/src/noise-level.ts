@@ -27,6 +27,14 @@ export function coefficientOf(level: NoiseLevel, batch: number, f: (alphaProd: n
   return perTimestep({ ...level, batch, argument: 'timesteps', value: (t) => f(alphasCumprod[t]!) });
 }
 
+/** √ᾱ ("signal") and √(1 − ᾱ) ("sigma") of a noise level, as coefficients. Call inside `tidy`. */
+export function signalAndSigma(level: NoiseLevel, batch: number): { signal: Coefficient; sigma: Coefficient } {
+  return {
+    signal: coefficientOf(level, batch, Math.sqrt),
+    sigma: coefficientOf(level, batch, (alphaProd) => Math.sqrt(1 - alphaProd)),
+  };
+}
+
 /**
  * `value(t)` for each item's timestep: a number for a scalar timestep (or a list of one, broadcast like
  * diffusers' one-element timestep tensors), else a [B, 1, 1, 1] tensor (a gather from the table of all T
