@@ -81,7 +81,9 @@ export class UNet2DModel implements Denoiser {
         received: 'both',
       });
     }
-    this.unetConfig = Object.freeze(resolveUNet2DConfig(config));
+    const resolved = resolveUNet2DConfig(config);
+    for (const value of Object.values(resolved)) if (Array.isArray(value)) Object.freeze(value);
+    this.unetConfig = Object.freeze(resolved);
     this.plan = planUNet2D(this.unetConfig);
     this.kernels = { ...DEFAULT_UNET_KERNELS, ...options.kernels };
     this.generator = options.generator ?? new NoiseGenerator(options.seed ?? 0);

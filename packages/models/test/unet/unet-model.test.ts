@@ -61,6 +61,7 @@ describeBackends(
 
     it('refuses bad inputs with typed errors', () => {
       const model = new UNet2DModel(TINY);
+      expect(Object.isFrozen(model.unetConfig) && Object.isFrozen(model.unetConfig.blockOutChannels)).toBe(true);
       const fourChannels = tf.zeros([1, 8, 8, 4]) as tf.Tensor4D;
       const oddSize = tf.zeros([1, 7, 8, 3]) as tf.Tensor4D;
       const sample = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
