@@ -11,9 +11,13 @@ import { DebugPanel, type MemorySnapshot, memorySnapshot } from './debug-panel.j
 import { byId, errorMessage } from './dom.js';
 import { ForwardPanel } from './forward-panel.js';
 import type { ModelManifest } from './model-manifest.js';
+import { SamplingPanel } from './sampling-panel.js';
+import { type SamplingResult, sampleFormatOf } from './sampling-pipeline.js';
+import { settingsFromQuery } from './sampling-settings.js';
 import { DEFAULT_SCHEDULER_CONFIG, scheduleOf } from './scheduler-config.js';
 import { fetchServedModel } from './served-model.js';
-import type { ImageFormat } from './test-images.js';
+import { batchItem, type ImageFormat } from './test-images.js';
+import { type TrainingSummary, TrainPanel } from './train-panel.js';
 
 /** What the page exposes on `window.__diffuse`. */
 export interface PageState {
@@ -25,9 +29,30 @@ export interface PageState {
   runHistory(): readonly { label: string; numTensors: number }[];
 }
 
+/** The last sampling run's numbers, on `window.__diffuseResult` (compared with Node by the tests). */
+export interface PageResult {
+  /** 1 for the first run of the page, then 2, … */
+  run: number;
+  backend: string;
+  model: { source: ModelManifest['source']; name: string };
+  settings: SamplingResult['settings'];
+  shape: SamplingResult['shape'];
+  timesteps: number[];
+  /** The final sample, NHWC, as plain numbers. */
+  values: number[];
+  /** Σx and Σx² of the final sample. */
+  checksum: { sum: number; sumOfSquares: number };
+  stepMilliseconds: number[];
+  /** Live tensors after the run. */
+  numTensors: number;
+}
+
 declare global {
   interface Window {
     __diffuse: PageState;
+    __diffuseResult: PageResult | undefined;
+    /** The last finished training run in the tab. */
+    __diffuseTraining: TrainingSummary | undefined;
   }
 }
 
@@ -66,9 +91,8 @@ async function start(): Promise<void> {
   modelBadge.dataset.kind = served.manifest.source;
   modelBadge.title = served.manifest.origin;
   const model = UNet2DModel.fromFiles(served.files);
-  const { sampleSize, inChannels } = model.unetConfig;
-  const [height, width] = Array.isArray(sampleSize) ? sampleSize : [sampleSize ?? 32, sampleSize ?? 32];
-  const format: ImageFormat = { height, width, channels: inChannels };
+  const format: ImageFormat = sampleFormatOf(model.unetConfig);
+  const { height, width, channels: inChannels } = format;
   const schedulerConfig = served.schedulerConfig ?? DEFAULT_SCHEDULER_CONFIG;
   byId('model-note').textContent =
     `${served.manifest.description} ${model.numParameters.toLocaleString('en')} parameters, ` +
@@ -77,8 +101,45 @@ async function start(): Promise<void> {
         ? 'scheduler_config.json'
         : "diffusers' DDPMScheduler defaults (the folder has no scheduler_config.json)"
     }.`;
-  new ForwardPanel(byId('forward-panel'), scheduleOf(schedulerConfig), format);
+  const schedule = scheduleOf(schedulerConfig);
+  const forwardPanel = new ForwardPanel(byId('forward-panel'), schedule, format);
+  let runs = 0;
+  const samplingPanel = new SamplingPanel(byId('sampling-panel'), {
+    model,
+    schedulerConfig,
+    numTrainTimesteps: schedule.numTrainTimesteps,
+    format,
+    initial: settingsFromQuery(search),
+    onResult: (result) => {
+      runs += 1;
+      debugPanel?.recordRun(`sample #${runs}`);
+      forwardPanel.setLastSample(batchItem(result.sample, format, 0));
+      let sum = 0;
+      let sumOfSquares = 0;
+      for (const value of result.sample) {
+        sum += value;
+        sumOfSquares += value * value;
+      }
+      window.__diffuseResult = {
+        run: runs,
+        backend: choice.backend,
+        model: { source: served.manifest.source, name: served.manifest.name },
+        settings: result.settings,
+        shape: result.shape,
+        timesteps: result.timesteps,
+        values: Array.from(result.sample),
+        checksum: { sum, sumOfSquares },
+        stepMilliseconds: result.stepMilliseconds,
+        numTensors: memorySnapshot().numTensors,
+      };
+    },
+  });
+  new TrainPanel(byId('train-panel'), (summary) => {
+    debugPanel?.recordRun(`train ${summary.distribution}`);
+    window.__diffuseTraining = summary;
+  });
   state.status = 'ready';
+  if (search.get('autorun') === '1') await samplingPanel.run();
 }
 
 start().catch(showFatal);
