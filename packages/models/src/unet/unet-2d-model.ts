@@ -24,7 +24,7 @@ import {
   writeUNet2DConfig,
 } from './unet-config.js';
 import { unet2DForward } from './unet-forward.js';
-import { prepareClassLabels, prepareSample, prepareTimesteps } from './unet-inputs.js';
+import { checkIndices, prepareClassLabels, prepareSample, prepareTimesteps } from './unet-inputs.js';
 import { countUNet2DParameters, planUNet2D, type UNet2DPlan } from './unet-plan.js';
 
 /** Options of a {@link UNet2DModel} beyond its config. */
@@ -217,6 +217,9 @@ export class UNet2DModel implements Denoiser {
     return tf.tidy(() => {
       const sample = prepareSample(plan, input.sample);
       const batch = sample.shape[0];
+      if (plan.config.timeEmbeddingType === 'learned' && !(input.timestep instanceof tf.Tensor)) {
+        checkIndices('timestep', input.timestep, plan.config.numTrainTimesteps ?? 0);
+      }
       const timesteps = prepareTimesteps(input.timestep, batch);
       const classLabels = prepareClassLabels(plan, input.classLabels, batch);
       return unet2DForward(context, plan, {

@@ -81,12 +81,27 @@ export function prepareClassLabels(
       received: undefined,
     });
   }
+  if (!(classLabels instanceof tf.Tensor) && plan.classEmbedding.kind === 'table') {
+    checkIndices('classLabels', classLabels, plan.classEmbedding.rows);
+  }
   const labels =
     classLabels instanceof tf.Tensor ? classLabels : tf.tensor1d(checkNumbers('classLabels', classLabels), 'float32');
   if (labels.rank !== 1 || labels.shape[0] !== batch) {
     throw new ShapeError({ argument: 'classLabels', expected: `shape [${batch}]`, received: labels.shape });
   }
   return labels.dtype === 'float32' ? labels : (tf.cast(labels, 'float32') as tf.Tensor1D);
+}
+
+/**
+ * Rows of a lookup table must be integers in `[0, rows)` (PyTorch's `nn.Embedding` raises otherwise; a
+ * one-hot lookup would silently give zeros). Tensors are not read back (that would block on WebGPU).
+ */
+export function checkIndices(argument: string, values: readonly number[] | number, rows: number): void {
+  for (const value of typeof values === 'number' ? [values] : values) {
+    if (!Number.isInteger(value) || value < 0 || value >= rows) {
+      throw new ValueError({ argument, expected: `integers in [0, ${rows - 1}]`, received: values });
+    }
+  }
 }
 
 function checkNumbers(argument: string, values: readonly number[]): number[] {

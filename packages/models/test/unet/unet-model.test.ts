@@ -73,6 +73,11 @@ describeBackends(
       const classes = new UNet2DModel({ ...TINY, numClassEmbeds: 3 });
       expect(() => classes.predict({ sample, timestep: 1 })).toThrow(/classLabels/);
       expect(() => classes.predict({ sample, timestep: 1, classLabels: [0] })).toThrow(ShapeError);
+      expect(() => classes.predict({ sample, timestep: 1, classLabels: [0, 3] })).toThrow(/integers in \[0, 2\]/);
+      expect(() => classes.predict({ sample, timestep: 1, classLabels: [0, 1.5] })).toThrow(ValueError);
+      const learned = new UNet2DModel({ ...TINY, timeEmbeddingType: 'learned', numTrainTimesteps: 10 });
+      expect(() => learned.predict({ sample, timestep: 10 })).toThrow(/timestep/);
+      learned.dispose();
       expect(() => new UNet2DModel(TINY, { seed: 1, generator: new NoiseGenerator(1) })).toThrow(/not both/);
       tf.dispose([fourChannels, oddSize, sample]);
       model.dispose();
