@@ -7,7 +7,15 @@ import { describeBackends } from '@diffuse/backends/testing';
 import { NoiseGenerator } from '@diffuse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { timestepEmbedding, type UNet2DConfigInput, UNet2DModel } from '../../src/index.js';
+import {
+  type AttentionInput,
+  type GroupNormInput,
+  groupNorm,
+  scaledDotProductAttention,
+  timestepEmbedding,
+  type UNet2DConfigInput,
+  UNet2DModel,
+} from '../../src/index.js';
 
 const BASE: UNet2DConfigInput = {
   blockOutChannels: [8, 16],
@@ -85,6 +93,28 @@ describeBackends(
       const expected = await predictValues(positional, { sample, timestep: [7, 49] });
       expect(maxDifference(got, expected)).toBeLessThan(1e-5);
       for (const item of [positional, learned, sample, table]) item.dispose();
+    });
+
+    it('uses replacement GroupNorm and attention kernels', async () => {
+      const calls = { groupNorm: 0, attention: 0 };
+      const kernels = {
+        groupNorm: (input: GroupNormInput) => {
+          calls.groupNorm++;
+          return groupNorm(input);
+        },
+        attention: (input: AttentionInput) => {
+          calls.attention++;
+          return scaledDotProductAttention(input);
+        },
+      };
+      const [reference, swapped] = [new UNet2DModel(BASE, { seed: 5 }), new UNet2DModel(BASE, { seed: 5, kernels })];
+      const sample = new NoiseGenerator(6).normal({ shape: [1, 8, 8, 3], step: 0 }) as tf.Tensor4D;
+      expect(await predictValues(swapped!, { sample, timestep: 9 })).toEqual(
+        await predictValues(reference!, { sample, timestep: 9 }),
+      );
+      // 8 ResNets (down 2, mid 2, up 4) × 2 norms + 4 attention norms + conv_norm_out; attentions: down 1, mid 1, up 2
+      expect(calls).toEqual({ groupNorm: 21, attention: 4 });
+      for (const item of [reference!, swapped!, sample]) item.dispose();
     });
 
     it('runs without a mid block, and refuses a cross-attention context', async () => {
