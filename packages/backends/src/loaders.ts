@@ -3,8 +3,10 @@
  * Loaders import their backend package lazily, so that picking `cpu` never loads wasm, and optional
  * peers (tfjs-node, webgpu) are only touched when present.
  */
+
+import { ConfigError } from '@diffuse/core';
 import { engine, env, getBackend, setBackend } from '@tensorflow/tfjs-core';
-import type { Platform } from './environment.js';
+import { type Platform, readEnv } from './environment.js';
 import { registerWasmKernels } from './wasm/register.js';
 
 /** The backends @diffuse knows. */
@@ -113,18 +115,56 @@ async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<L
   return { details: `WebGPU adapter: ${description || 'unknown'}`, software };
 }
 
+/** Environment variable: XNNPACK threads of the wasm backend in Node (default: every core, at most 8). */
+export const WASM_THREADS_ENV_VAR = 'DIFFUSE_WASM_THREADS';
+
+/** The thread count asked for by {@link WASM_THREADS_ENV_VAR}, or the default: one per core, at most 8. */
+async function requestedWasmThreads(): Promise<number> {
+  const { MAX_WASM_THREADS } = await import('./wasm/node-threads.js');
+  const value = readEnv(WASM_THREADS_ENV_VAR);
+  if (value !== undefined && value !== '') {
+    const threads = Number(value);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+      throw new ConfigError({
+        argument: WASM_THREADS_ENV_VAR,
+        expected: `an integer in [1, ${MAX_WASM_THREADS}]`,
+        received: value,
+      });
+    }
+    return threads;
+  }
+  const os = await import('node:os');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+}
+
 async function loadWasm(platform: Platform): Promise<LoadedBackend> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  let restoreStock: (() => void) | undefined;
+  let threadNote = '';
   if (platform === 'node') {
-    // The threaded build needs a worker script path that does not resolve under Node; use the SIMD build.
+    // tfjs' own threaded start-up cannot load its pthread worker in Node (a blob: URL): start the stock
+    // single-threaded SIMD build, or the threaded one through ./wasm/node-threads.ts.
     env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const threads = await requestedWasmThreads();
+    const started = (engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
+    if (threads > 1 && !started) {
+      const { useThreadedWasm } = await import('./wasm/node-threads.js');
+      restoreStock = await useThreadedWasm(threads);
+    }
   }
   registerWasmKernels();
-  await activate('wasm');
+  try {
+    await activate('wasm');
+  } catch (error) {
+    if (!restoreStock) throw error;
+    restoreStock();
+    threadNote = ` (threaded start failed: ${(error as Error).message}; single-threaded)`;
+    await activate('wasm');
+  }
   const simd = await env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
-    details: `tfjs-backend-wasm ${wasm.version_wasm}, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`,
+    details: `tfjs-backend-wasm ${wasm.version_wasm}, SIMD ${simd ? 'on' : 'off'}, threads ${wasm.getThreadsCount()}${threadNote}`,
   };
 }
 
