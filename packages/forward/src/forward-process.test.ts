@@ -139,3 +139,29 @@ describeBackends(
   },
   { only: ['cpu'] },
 );
+
+describe('addNoise on other ranks', () => {
+  it('broadcasts per-item coefficients over the batch axis of rank-2 data (2-D points)', async () => {
+    const schedule = createSchedule({ numTrainTimesteps: 10 });
+    const original = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const noise = tf.tensor2d([0.5, -1, 2, 0], [2, 2]);
+    const noisy = addNoise({ schedule, original, noise, timesteps: [0, 9] });
+    expect(noisy.shape).toEqual([2, 2]);
+    const values = await noisy.data();
+    const [a0, a9] = [schedule.alphasCumprod[0]!, schedule.alphasCumprod[9]!];
+    const expected = [
+      Math.sqrt(a0) * 1 + Math.sqrt(1 - a0) * 0.5,
+      Math.sqrt(a0) * 2 - Math.sqrt(1 - a0),
+      Math.sqrt(a9) * 3 + Math.sqrt(1 - a9) * 2,
+      Math.sqrt(a9) * 4,
+    ];
+    values.forEach((value, i) => {
+      expect(value).toBeCloseTo(expected[i]!, 5);
+    });
+    const indices = tf.tensor1d([0, 9], 'int32');
+    const viaTensor = addNoise({ schedule, original, noise, timesteps: indices });
+    expect(viaTensor.shape).toEqual([2, 2]);
+    expect(Array.from(await viaTensor.data())).toEqual(Array.from(values));
+    tf.dispose([original, noise, noisy, indices, viaTensor]);
+  });
+});

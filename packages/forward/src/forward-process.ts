@@ -36,7 +36,7 @@ export function addNoise(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, original.shape[0]!);
+    const { signal, sigma } = signalAndSigma(options, original.shape[0]!, original.rank);
     return original.mul(signal).add(noise.mul(sigma));
   });
 }
@@ -51,7 +51,7 @@ export function getVelocity(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, original.shape[0]!);
+    const { signal, sigma } = signalAndSigma(options, original.shape[0]!, original.rank);
     return noise.mul(signal).sub(original.mul(sigma));
   });
 }
@@ -80,7 +80,7 @@ export function forwardStep(options: ForwardStepOptions): Tensor {
   assertShape('noise', noise.shape, previous.shape);
   return tidy(() => {
     const batch = previous.shape[0]!;
-    const level = { schedule, timesteps, batch, argument: 'timesteps' };
+    const level = { schedule, timesteps, batch, rank: previous.rank, argument: 'timesteps' };
     const keep = perTimestep({ ...level, value: (t) => Math.sqrt(schedule.alphas[t]!) });
     const sigma = perTimestep({ ...level, value: (t) => Math.sqrt(schedule.betas[t]!) });
     return previous.mul(keep).add(noise.mul(sigma));
