@@ -1,5 +1,5 @@
 /**
- * The encoder levels of the U-Net (diffusers' `DownBlock2D` and `AttnDownBlock2D`): ResNets, each followed
+ * The encoder levels of the U-Net (diffusers' `DownBlock2D`, `AttnDownBlock2D` and `ResnetDownsampleBlock2D`): ResNets, each followed
  * by attention in the attention variant, then a downsampler (except at the last level). Every
  * intermediate output is kept for the decoder's skip connections.
  */

@@ -21,9 +21,9 @@ export const UNET_2D_CLASS_NAME = 'UNet2DModel';
 export const UNET_2D_DIFFUSERS_VERSION = '0.40.0.dev0';
 
 /** Down block types this port implements (diffusers' `UNetRes` prefix is accepted and dropped). */
-export const DOWN_BLOCK_TYPES = ['DownBlock2D', 'AttnDownBlock2D'] as const;
+export const DOWN_BLOCK_TYPES = ['DownBlock2D', 'AttnDownBlock2D', 'ResnetDownsampleBlock2D'] as const;
 /** Up block types this port implements. */
-export const UP_BLOCK_TYPES = ['UpBlock2D', 'AttnUpBlock2D'] as const;
+export const UP_BLOCK_TYPES = ['UpBlock2D', 'AttnUpBlock2D', 'ResnetUpsampleBlock2D'] as const;
 /** A supported down block type. */
 export type DownBlockType = (typeof DOWN_BLOCK_TYPES)[number];
 /** A supported up block type. */
@@ -59,9 +59,15 @@ export interface UNet2DConfig {
   midBlockScaleFactor: number;
   /** Padding of the stride-2 downsampling conv; 0 pads right/bottom by one (TF "same"). */
   downsamplePadding: number;
-  /** Downsampler of attention down blocks: a stride-2 conv or a ResNet with 2×2 average pooling. */
+  /**
+   * Downsampler of `AttnDownBlock2D`: a stride-2 conv or a ResNet with 2×2 average pooling (`DownBlock2D`
+   * always uses the conv, `ResnetDownsampleBlock2D` always the ResNet, as in diffusers).
+   */
   downsampleType: 'conv' | 'resnet';
-  /** Upsampler of attention up blocks: nearest ×2 then a conv, or a ResNet with nearest ×2. */
+  /**
+   * Upsampler of `AttnUpBlock2D`: nearest ×2 then a conv, or a ResNet with nearest ×2 (`UpBlock2D` always
+   * uses the conv, `ResnetUpsampleBlock2D` always the ResNet).
+   */
   upsampleType: 'conv' | 'resnet';
   dropout: number;
   actFn: ActivationName;

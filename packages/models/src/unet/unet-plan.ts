@@ -83,7 +83,7 @@ export function planUNet2D(config: UNet2DConfig): UNet2DPlan {
     let downsampler: Downsampler = null;
     if (index < levels - 1) {
       downsampler =
-        isAttention && config.downsampleType === 'resnet'
+        type === 'ResnetDownsampleBlock2D' || (isAttention && config.downsampleType === 'resnet')
           ? { kind: 'resnet', resnet: resnet(outChannels, outChannels, { resample: 'down' }) }
           : { kind: 'conv', channels: outChannels, padding: config.downsamplePadding };
     }
@@ -121,7 +121,7 @@ export function planUNet2D(config: UNet2DConfig): UNet2DPlan {
     let upsampler: Upsampler = null;
     if (index < levels - 1) {
       upsampler =
-        isAttention && config.upsampleType === 'resnet'
+        type === 'ResnetUpsampleBlock2D' || (isAttention && config.upsampleType === 'resnet')
           ? { kind: 'resnet', resnet: resnet(outChannels, outChannels, { resample: 'up' }) }
           : { kind: 'conv', channels: outChannels };
     }

@@ -1,5 +1,5 @@
 /**
- * The decoder levels of the U-Net (diffusers' `UpBlock2D` and `AttnUpBlock2D`): each ResNet takes the
+ * The decoder levels of the U-Net (diffusers' `UpBlock2D`, `AttnUpBlock2D` and `ResnetUpsampleBlock2D`): each ResNet takes the
  * running features concatenated (channels last) with one skip connection, is followed by attention in
  * the attention variant, and an upsampler ends every level but the last.
  */

@@ -43,6 +43,36 @@ describe('UNet2DModel parameter counts equal diffusers', () => {
     );
   });
 
+  it('counts ResnetDownsampleBlock2D / ResnetUpsampleBlock2D models as diffusers does', () => {
+    // Counted by diffusers 58eb52c0 under PyTorch (`sum(p.numel() for p in UNet2DModel(**config).parameters())`);
+    // both configs' outputs were also checked against PyTorch (max |error| 1.8e-6) while porting.
+    const resnetBlocks = {
+      sample_size: 8,
+      block_out_channels: [16, 32, 32],
+      down_block_types: ['ResnetDownsampleBlock2D', 'AttnDownBlock2D', 'AttnDownBlock2D'],
+      up_block_types: ['AttnUpBlock2D', 'AttnUpBlock2D', 'ResnetUpsampleBlock2D'],
+      layers_per_block: 1,
+      norm_num_groups: 8,
+      attention_head_dim: 8,
+      downsample_type: 'resnet',
+      upsample_type: 'resnet',
+      resnet_time_scale_shift: 'scale_shift',
+      num_class_embeds: 5,
+    };
+    expect(countUNet2DParameters(readUNet2DConfig(resnetBlocks))).toBe(358_707);
+    const mixed = {
+      sample_size: 8,
+      block_out_channels: [16, 32],
+      down_block_types: ['ResnetDownsampleBlock2D', 'DownBlock2D'],
+      up_block_types: ['UpBlock2D', 'ResnetUpsampleBlock2D'],
+      layers_per_block: 2,
+      norm_num_groups: 8,
+      attention_head_dim: null,
+      act_fn: 'mish',
+    };
+    expect(countUNet2DParameters(readUNet2DConfig(mixed))).toBe(235_107);
+  });
+
   it('counts the learned and timestep-class embeddings', () => {
     const base = {
       blockOutChannels: [8],
