@@ -2,7 +2,7 @@ import { describeBackends } from '@diffuse/backends/testing';
 import { ConfigError, expectNoTensorLeak, type PredictionType, ShapeError } from '@diffuse/core';
 import { createSchedule } from '@diffuse/schedules';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../../samplers/test/golden.js';
 import { addNoise, getVelocity } from './forward-process.js';
 import type { NoiseLevel } from './noise-level.js';
@@ -69,6 +69,37 @@ describeBackends('prediction conversions', () => {
         predictionToEpsilon({ predictionType: 'epsilon', modelOutput: other, sample, alphaProd: 0.5 }),
       ).toThrow(ShapeError);
       tf.dispose([sample, other]);
+    });
+  });
+});
+
+describe('prediction conversions on other ranks', () => {
+  it('broadcast per-item coefficients over the batch axis of rank-2 data (2-D points)', async () => {
+    await expectNoTensorLeak(async () => {
+      const schedule = createSchedule({ numTrainTimesteps: 10 });
+      const sample = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const modelOutput = tf.tensor2d([0.5, -1, 2, 0], [2, 2]);
+      const timesteps = [0, 9];
+      const coefficients = timesteps.map((t) => schedule.alphasCumprod[t]!);
+      // x₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ, by hand, item by item.
+      const expected = [1, 2, 3, 4].map((x, i) => {
+        const alphaProd = coefficients[Math.floor(i / 2)]!;
+        return (x - Math.sqrt(1 - alphaProd) * [0.5, -1, 2, 0][i]!) / Math.sqrt(alphaProd);
+      });
+      const indices = tf.tensor1d(timesteps, 'int32');
+      for (const level of [timesteps, indices]) {
+        const original = predictionToOriginal({
+          predictionType: 'epsilon',
+          modelOutput,
+          sample,
+          schedule,
+          timesteps: level,
+        });
+        expect(original.shape).toEqual([2, 2]);
+        expectAllClose(await original.data(), expected, { ...tolerance, label: 'x0' });
+        original.dispose();
+      }
+      tf.dispose([sample, modelOutput, indices]);
     });
   });
 });

@@ -20,7 +20,7 @@ export type PredictionOptions = {
   predictionType: PredictionType;
   /** The network's output (ε, x₀ or v), the shape of `sample`. */
   modelOutput: Tensor;
-  /** x_t. */
+  /** x_t, [B, ...] (NHWC images, or any rank ≥ 1 with the batch first). */
   sample: Tensor;
 } & NoiseLevel;
 
@@ -32,7 +32,7 @@ function convert(options: PredictionOptions, target: Target): Tensor {
   const { modelOutput: output, sample: x } = options;
   assertShape('modelOutput', output.shape, x.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, x.shape[0]!); // √ᾱ, √(1 − ᾱ)
+    const { signal, sigma } = signalAndSigma(options, x.shape[0]!, x.rank); // √ᾱ, √(1 − ᾱ)
     switch (`${predictionType}→${target}`) {
       case 'epsilon→original':
         return x.sub(output.mul(sigma)).div(signal);
