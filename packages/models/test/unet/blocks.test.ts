@@ -7,6 +7,8 @@ import { expectNoTensorLeak, NoiseGenerator } from '@diffuse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVATION_NAMES,
+  activation,
   averagePool2x,
   conv2d,
   downsamplePadding,
@@ -130,6 +132,30 @@ describeBackends('UNet blocks', ({ backend }) => {
     const y = fourierEmbedding({ timesteps: inputs[0], weights: inputs[1] });
     expect(maxDifference(await y.data(), expected)).toBeLessThan(trigonometryTolerance);
     tf.dispose([y, ...inputs]);
+  });
+
+  it('activations match their definitions (gelu is the exact erf form)', async () => {
+    // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
+    const erf = (x: number) => {
+      const t = 1 / (1 + 0.3275911 * Math.abs(x));
+      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+      return Math.sign(x) * (1 - poly * Math.exp(-x * x));
+    };
+    const definitions: Record<string, (x: number) => number> = {
+      silu: (x) => x / (1 + Math.exp(-x)),
+      swish: (x) => x / (1 + Math.exp(-x)),
+      mish: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
+      gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+      relu: (x) => Math.max(0, x),
+    };
+    const inputs = [-6, -2.5, -1, -0.1, 0, 0.3, 1, 2, 7];
+    const x = tf.tensor1d(inputs);
+    for (const name of ACTIVATION_NAMES) {
+      const y = activation(name, x);
+      expect(maxDifference(await y.data(), inputs.map(definitions[name]!)), name).toBeLessThan(1e-5);
+      y.dispose();
+    }
+    x.dispose();
   });
 
   it('upsampleNearest2x repeats every pixel into a 2×2 block; averagePool2x averages them', async () => {
