@@ -70,7 +70,11 @@ export class UNet2DModel implements Denoiser {
   private readonly variables: Map<string, tf.Variable>;
   private readonly kernels: UNetKernels;
   private readonly generator: NoiseGenerator;
-  private dropoutStep = 0;
+  /**
+   * The counter that dropout masks are drawn at; each training `predict` uses it and advances it by one.
+   * Save and restore it with a checkpoint to resume with the same masks.
+   */
+  dropoutStep = 0;
   private disposed = false;
 
   constructor(config: UNet2DConfigInput = {}, options: UNet2DModelOptions = {}) {

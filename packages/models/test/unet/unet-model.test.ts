@@ -109,6 +109,9 @@ describeBackends(
       expect(trainingA).toEqual(trainingB); // same seed, same step
       const next = await expectNoTensorLeak(() => outputOf(first!, { sample, timestep: 10, training: true }));
       expect(next).not.toEqual(trainingA); // the next step draws new masks
+      expect(first!.dropoutStep).toBe(2);
+      first!.dropoutStep = 0; // rewinding replays the masks
+      expect(await outputOf(first!, { sample, timestep: 10, training: true })).toEqual(trainingA);
       sample.dispose();
       first!.dispose();
       second!.dispose();
