@@ -152,6 +152,18 @@ describeBackends(
       expect(reported[1]!.examplesPerSecond).toBeCloseTo(96, 10);
       expect(reported[1]!.elapsedSeconds).toBeCloseTo(1, 10);
       expect(trainer.step).toBe(7);
+      // An abort stops the loop after the current step.
+      const controller = new AbortController();
+      await runTraining({
+        trainer,
+        untilStep: 20,
+        metricsEvery: 1,
+        signal: controller.signal,
+        onMetrics: (m) => {
+          if (m.step === 9) controller.abort();
+        },
+      });
+      expect(trainer.step).toBe(9);
       release(trainer);
     });
   },

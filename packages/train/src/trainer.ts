@@ -37,6 +37,7 @@ import {
   tidy,
   type Variable,
   variableGrads,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 import type { TrainingDataset } from './data/dataset.js';
 import { AdamOptimizer, type AdamOptions, type AdamState } from './optim/adam.js';
@@ -221,7 +222,8 @@ export class Trainer {
         });
         return loss({ prediction, target, timesteps }).div(this.accumulation) as Scalar;
       }, variableList);
-      return [value, ...variableList.map((parameter) => grads[parameter.name]!)];
+      // A variable the loss does not reach gets a zero gradient (PyTorch would leave `.grad` None).
+      return [value, ...variableList.map((parameter) => grads[parameter.name] ?? zerosLike(parameter))];
     });
   }
 
