@@ -157,12 +157,15 @@ describeBackends('diffusionLoss', () => {
         expectClose(await read(diffusionLoss({ ...common, timesteps })), expected);
         const timestepTensor = tf.tensor1d(timesteps, 'int32');
         expectClose(await read(diffusionLoss({ ...common, timesteps: timestepTensor })), expected);
-        const scalar = await read(diffusionLoss({ ...common, timesteps: 150 }));
-        expectClose(
-          scalar,
-          perExample.map((value) => value * formula(snr[1]!)),
-        );
-        tf.dispose([prediction, target, mask, timestepTensor]);
+        // One timestep for the whole batch: a number, a list of one, or a one-element tensor.
+        const single = tf.tensor1d([150], 'int32');
+        for (const shared of [150, [150], single]) {
+          expectClose(
+            await read(diffusionLoss({ ...common, timesteps: shared })),
+            perExample.map((value) => value * formula(snr[1]!)),
+          );
+        }
+        tf.dispose([prediction, target, mask, timestepTensor, single]);
       });
     });
   }

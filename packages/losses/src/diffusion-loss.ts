@@ -101,14 +101,16 @@ export function diffusionLoss(options: DiffusionLossOptions): Tensor {
     }
     if (gamma !== undefined) {
       const snr = signalToNoiseRatios(options.schedule!);
+      // A number, or a [B] (or [1]) tensor: rank 1, like `perExample`.
       const coefficient = perTimestep({
         schedule: options.schedule!,
         timesteps: options.timesteps!,
         batch,
+        rank: 1,
         argument: 'timesteps',
         value: (t) => minSnrWeight({ snr: snr[t]!, gamma, predictionType }),
       });
-      perExample = perExample.mul(typeof coefficient === 'number' ? coefficient : coefficient.reshape([batch]));
+      perExample = perExample.mul(coefficient);
     }
     if (weights !== undefined) {
       perExample = perExample.mul(Array.isArray(weights) ? tensor1d(weights as number[]) : (weights as Tensor1D));
