@@ -6,7 +6,7 @@
 import type { NoiseSchedule, PredictionType, Timesteps } from '@diffuse/core';
 import { assertShape, ConfigError, requireOneOf, ShapeError } from '@diffuse/core';
 import { getVelocity, PREDICTION_TYPES } from '@diffuse/forward';
-import { clone, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { clone, type Tensor } from '@tensorflow/tfjs-core';
 
 /** Options of {@link targetFor}. */
 export interface TargetForOptions {
@@ -40,8 +40,7 @@ export function targetFor(options: TargetForOptions): Tensor {
       received: original.shape,
     });
   }
-  if (predictionType === 'epsilon') return clone(noise);
-  if (predictionType === 'sample') return clone(original);
+  if (predictionType !== 'v_prediction') return clone(predictionType === 'epsilon' ? noise : original);
   if (schedule === undefined || timesteps === undefined) {
     throw new ConfigError({
       argument: schedule === undefined ? 'schedule' : 'timesteps',
@@ -49,16 +48,6 @@ export function targetFor(options: TargetForOptions): Tensor {
       received: undefined,
     });
   }
-  // getVelocity broadcasts per-item coefficients as [B, 1, 1, 1]: view any rank as [B, rest, 1, 1].
-  return tidy(() => {
-    const batch = original.shape[0]!;
-    const flat = [batch, original.size / Math.max(batch, 1), 1, 1];
-    const velocity = getVelocity({
-      schedule,
-      timesteps,
-      original: original.reshape(flat),
-      noise: noise.reshape(flat),
-    });
-    return velocity.reshape(original.shape);
-  });
+  // Per-item coefficients broadcast over the batch axis of any rank.
+  return getVelocity({ schedule, timesteps, original, noise });
 }
