@@ -1,4 +1,4 @@
-import { ValueError } from '@diffuse/core';
+import { ConfigError, ValueError } from '@diffuse/core';
 import { describe, expect, it } from 'vitest';
 import { minSnrWeight, minSnrWeights, signalToNoiseRatios } from './min-snr.js';
 
@@ -48,6 +48,13 @@ describe('Min-SNR-γ weights', () => {
     expect(minSnrWeight({ snr: infinite, gamma: 5, predictionType: 'sample' })).toBe(5);
     expect(minSnrWeight({ snr: infinite, gamma: 5, predictionType: 'v_prediction' })).toBe(0);
     expect(minSnrWeights({ schedule, gamma: 5, predictionType: 'epsilon' }).every(Number.isFinite)).toBe(true);
+  });
+
+  it('refuses an unknown prediction type instead of returning undefined', () => {
+    expect(() => minSnrWeight({ snr: 1, gamma: 5, predictionType: 'flow' as never })).toThrow(
+      /`predictionType`: expected one of "epsilon", "sample", "v_prediction", received "flow"/,
+    );
+    expect(() => minSnrWeights({ schedule, gamma: 5, predictionType: 'flow' as never })).toThrow(ConfigError);
   });
 
   it('refuses γ ≤ 0 or non-finite', () => {

@@ -13,7 +13,7 @@
  * (zero-terminal-SNR schedules); the stable form gives its limit, 1.
  */
 import type { NoiseSchedule, PredictionType } from '@diffuse/core';
-import { requireFinite, ValueError } from '@diffuse/core';
+import { ConfigError, requireFinite, ValueError } from '@diffuse/core';
 
 /**
  * SNR(t) = ᾱ_t / (1 − ᾱ_t) for every timestep of a schedule (diffusers' `compute_snr`, in float64;
@@ -41,6 +41,12 @@ export function minSnrWeight(options: { snr: number; gamma: number; predictionTy
       return Math.min(snr, gamma);
     case 'v_prediction':
       return snr === Number.POSITIVE_INFINITY ? 0 : Math.min(snr, gamma) / (snr + 1);
+    default:
+      throw new ConfigError({
+        argument: 'predictionType',
+        expected: 'one of "epsilon", "sample", "v_prediction"',
+        received: predictionType,
+      });
   }
 }
 
