@@ -7,7 +7,7 @@
  * trained schedules. Everything derived from ᾱ (σ, SNR, coefficients) is float64.
  */
 import type { NoiseSchedule } from '@diffuse/core';
-import { ConfigError, requireBoolean, requireFinite, requireInteger, requireOneOf, ValueError } from '@diffuse/core';
+import { ConfigError, requireBoolean, requireInRange, requireInteger, requireOneOf } from '@diffuse/core';
 import { BETA_SCHEDULES, type BetaScheduleName, betasFor, rescaleZeroTerminalSnr } from './beta-schedules.js';
 import { float32 } from './float32.js';
 
@@ -54,8 +54,8 @@ export function createSchedule(options: ScheduleOptions = {}): DiffusionSchedule
     betas = trainedBetas(options.trainedBetas, numTrainTimesteps);
   } else {
     const betaSchedule = requireOneOf('betaSchedule', options.betaSchedule ?? 'linear', BETA_SCHEDULES);
-    const betaStart = requireUnitInterval('betaStart', options.betaStart ?? 0.0001);
-    const betaEnd = requireUnitInterval('betaEnd', options.betaEnd ?? 0.02);
+    const betaStart = requireInRange('betaStart', options.betaStart ?? 0.0001, 0, 1);
+    const betaEnd = requireInRange('betaEnd', options.betaEnd ?? 0.02, 0, 1);
     betas = betasFor({ betaSchedule, numTrainTimesteps, betaStart, betaEnd });
   }
   if (rescale) betas = rescaleZeroTerminalSnr(betas);
@@ -89,12 +89,6 @@ export function scheduleFromBetas(betas: Float64Array): DiffusionSchedule {
   });
 }
 
-function requireUnitInterval(argument: string, value: unknown): number {
-  const number = requireFinite(argument, value);
-  if (number < 0 || number > 1) throw new ValueError({ argument, expected: 'a number in [0, 1]', received: value });
-  return number;
-}
-
 function trainedBetas(values: readonly number[] | Float64Array, numTrainTimesteps: number): Float64Array {
   if (!Array.isArray(values) && !(values instanceof Float64Array)) {
     throw new ConfigError({ argument: 'trainedBetas', expected: 'an array of numbers', received: values });
@@ -106,5 +100,5 @@ function trainedBetas(values: readonly number[] | Float64Array, numTrainTimestep
       received: `${values.length} values`,
     });
   }
-  return Float64Array.from(values, (beta, t) => float32(requireUnitInterval(`trainedBetas[${t}]`, beta)));
+  return Float64Array.from(values, (beta, t) => float32(requireInRange(`trainedBetas[${t}]`, beta, 0, 1)));
 }
