@@ -9,14 +9,18 @@ function flagLabel(name: string, type: 'string' | 'boolean', valueName?: string,
   return short ? `-${short}, ${long}` : `    ${long}`;
 }
 
-/** The `diffuse <command> --help` text. */
-export function commandHelp(spec: CommandSpec): string {
+function flagRows(spec: CommandSpec): string[] {
   const rows = Object.entries(spec.flags).map(([name, flag]) => ({
     label: flagLabel(name, flag.type, flag.valueName, flag.short),
     text: flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`,
   }));
   rows.push({ label: flagLabel('help', 'boolean', undefined, 'h'), text: 'Show this help' });
   const width = Math.max(...rows.map((row) => row.label.length)) + 2;
+  return rows.map((row) => `  ${row.label.padEnd(width)}${row.text}`);
+}
+
+/** The `diffuse <command> --help` text. */
+export function commandHelp(spec: CommandSpec): string {
   const lines = [
     `Usage: diffuse ${spec.name} [flags]`,
     '',
@@ -25,24 +29,28 @@ export function commandHelp(spec: CommandSpec): string {
     ...spec.description.split('\n').map((line) => line.trimEnd()),
     '',
     'Flags:',
-    ...rows.map((row) => `  ${row.label.padEnd(width)}${row.text}`),
+    ...flagRows(spec),
   ];
   if (spec.examples.length > 0) lines.push('', 'Examples:', ...spec.examples.map((example) => `  ${example}`));
   return `${lines.join('\n')}\n`;
 }
 
-/** The `diffuse --help` text. */
-export function mainHelp(specs: readonly CommandSpec[]): string {
+/** The `diffuse --help` text; `mainJob` is the command that runs without a command name. */
+export function mainHelp(specs: readonly CommandSpec[], mainJob: CommandSpec): string {
   const width = Math.max(...specs.map((spec) => spec.name.length)) + 2;
   return [
     'Usage: diffuse [command] [flags]',
     '',
     'Train, sample, evaluate and benchmark diffusion models on TensorFlow.js (Node).',
-    'Without a command, runs the main job: samples a Fashion-MNIST grid from the committed model and',
-    'trains a 2-D model from scratch, writing PNGs and metrics into ./diffuse-out/.',
     '',
     'Commands:',
     ...specs.map((spec) => `  ${spec.name.padEnd(width)}${spec.summary}`),
+    '',
+    'Without a command, runs the main job:',
+    ...mainJob.description.split('\n').map((line) => `  ${line.trimEnd()}`),
+    '',
+    'Flags of the main job:',
+    ...flagRows(mainJob),
     '',
     'Run `diffuse <command> --help` for the flags of a command.',
     'DIFFUSE_BACKEND=wasm|cpu|webgpu|tensorflow forces a tfjs backend.',

@@ -69,7 +69,7 @@ export async function runCli(options: {
       context.stderr.write(formatError(unknownCommand(topic, specs)));
       return 2;
     }
-    context.stdout(command ? commandHelp(command.spec) : mainHelp(specs));
+    context.stdout(command ? commandHelp(command.spec) : mainHelp(specs, defaultCommand.spec));
     return 0;
   }
   let command: AnyCommand;
@@ -91,13 +91,14 @@ export async function runCli(options: {
   try {
     const values = parseFlags(command.spec, commandArgv);
     if (values.help === true) {
-      context.stdout(commandHelp(command.spec));
+      context.stdout(command === defaultCommand ? mainHelp(specs, command.spec) : commandHelp(command.spec));
       return 0;
     }
     parsed = await command.parse(values);
   } catch (error) {
     context.stderr.write(formatError(error));
-    if (DiffuseError.isInstance(error)) context.stderr.write(`(see \`diffuse ${command.spec.name} --help\`)\n`);
+    const helpCommand = command === defaultCommand ? 'diffuse --help' : `diffuse ${command.spec.name} --help`;
+    if (DiffuseError.isInstance(error)) context.stderr.write(`(see \`${helpCommand}\`)\n`);
     return exitStatus('usage');
   }
   try {

@@ -8,13 +8,13 @@ import { BETA_SCHEDULES, type BetaScheduleName } from '@diffuse/schedules';
 import { TOY_DISTRIBUTIONS } from '@diffuse/train';
 import { activateBackend } from '../cli/backend.js';
 import {
+  type FlagValues,
   readBoolean,
   readChoice,
   readInteger,
   readIntegerList,
   readNumber,
   readString,
-  type FlagValues,
 } from '../cli/options.js';
 import { formatDuration } from '../cli/progress.js';
 import type { Command } from '../cli/run-cli.js';
@@ -100,28 +100,93 @@ export const trainCommand: Command<TrainSettings> = {
       'scheduler_config.json), training.json (command, time, throughput, loss curve), metrics.jsonl, and\n' +
       'checkpoints/ (resume an interrupted run with --resume and the same flags).',
     flags: {
-      data: { type: 'string', valueName: 'NAME', description: `Dataset: ${DATA_CHOICES.join(', ')}`, defaultText: 'fashion-mnist' },
+      data: {
+        type: 'string',
+        valueName: 'NAME',
+        description: `Dataset: ${DATA_CHOICES.join(', ')}`,
+        defaultText: 'fashion-mnist',
+      },
       out: { type: 'string', valueName: 'DIR', description: 'Output folder', defaultText: './diffuse-<data>' },
       steps: { type: 'string', valueName: 'N', description: 'Optimiser steps', defaultText: '3000' },
-      'batch-size': { type: 'string', valueName: 'N', description: 'Examples per step', defaultText: '32 images, 256 points' },
-      'learning-rate': { type: 'string', valueName: 'LR', description: 'Peak learning rate', defaultText: '0.001 images, 0.002 points' },
-      'warmup-steps': { type: 'string', valueName: 'N', description: 'Linear warmup steps', defaultText: 'min(200, steps/10)' },
-      decay: { type: 'string', valueName: 'KIND', description: 'Learning-rate decay: constant, cosine', defaultText: 'cosine' },
+      'batch-size': {
+        type: 'string',
+        valueName: 'N',
+        description: 'Examples per step',
+        defaultText: '32 images, 256 points',
+      },
+      'learning-rate': {
+        type: 'string',
+        valueName: 'LR',
+        description: 'Peak learning rate',
+        defaultText: '0.001 images, 0.002 points',
+      },
+      'warmup-steps': {
+        type: 'string',
+        valueName: 'N',
+        description: 'Linear warmup steps',
+        defaultText: 'min(200, steps/10)',
+      },
+      decay: {
+        type: 'string',
+        valueName: 'KIND',
+        description: 'Learning-rate decay: constant, cosine',
+        defaultText: 'cosine',
+      },
       'ema-decay': { type: 'string', valueName: 'D', description: 'Largest EMA decay', defaultText: '0.999' },
-      'max-grad-norm': { type: 'string', valueName: 'X', description: 'Clip gradients to this global norm', defaultText: '1' },
-      seed: { type: 'string', valueName: 'N', description: 'Seed of weights, data order, timesteps and noise', defaultText: '0' },
+      'max-grad-norm': {
+        type: 'string',
+        valueName: 'X',
+        description: 'Clip gradients to this global norm',
+        defaultText: '1',
+      },
+      seed: {
+        type: 'string',
+        valueName: 'N',
+        description: 'Seed of weights, data order, timesteps and noise',
+        defaultText: '0',
+      },
       'train-timesteps': { type: 'string', valueName: 'T', description: 'Diffusion timesteps', defaultText: '1000' },
-      'beta-schedule': { type: 'string', valueName: 'NAME', description: `β schedule: ${BETA_SCHEDULES.join(', ')}`, defaultText: 'linear' },
-      prediction: { type: 'string', valueName: 'TYPE', description: 'Target: epsilon, sample, v_prediction', defaultText: 'epsilon' },
+      'beta-schedule': {
+        type: 'string',
+        valueName: 'NAME',
+        description: `β schedule: ${BETA_SCHEDULES.join(', ')}`,
+        defaultText: 'linear',
+      },
+      prediction: {
+        type: 'string',
+        valueName: 'TYPE',
+        description: 'Target: epsilon, sample, v_prediction',
+        defaultText: 'epsilon',
+      },
       channels: { type: 'string', valueName: 'LIST', description: 'U-Net block_out_channels', defaultText: '16,32,64' },
-      'layers-per-block': { type: 'string', valueName: 'N', description: 'U-Net ResNet blocks per level', defaultText: '1' },
-      attention: { type: 'string', valueName: 'LIST', description: 'U-Net levels with self-attention (or none)', defaultText: 'the last' },
+      'layers-per-block': {
+        type: 'string',
+        valueName: 'N',
+        description: 'U-Net ResNet blocks per level',
+        defaultText: '1',
+      },
+      attention: {
+        type: 'string',
+        valueName: 'LIST',
+        description: 'U-Net levels with self-attention (or none)',
+        defaultText: 'the last',
+      },
       'norm-groups': { type: 'string', valueName: 'N', description: 'U-Net GroupNorm groups', defaultText: '8' },
       'hidden-size': { type: 'string', valueName: 'N', description: 'MLP width (2-D data)', defaultText: '128' },
       layers: { type: 'string', valueName: 'N', description: 'MLP hidden layers (2-D data)', defaultText: '3' },
-      'checkpoint-every': { type: 'string', valueName: 'N', description: 'Steps between checkpoints', defaultText: '500' },
+      'checkpoint-every': {
+        type: 'string',
+        valueName: 'N',
+        description: 'Steps between checkpoints',
+        defaultText: '500',
+      },
       resume: { type: 'boolean', description: 'Continue from the latest checkpoint in --out' },
-      'data-dir': { type: 'string', valueName: 'DIR', description: 'Fashion-MNIST IDX folder', defaultText: '/usr/share/datasets/fashion-mnist' },
+      'data-dir': {
+        type: 'string',
+        valueName: 'DIR',
+        description: 'Fashion-MNIST IDX folder',
+        defaultText: '/usr/share/datasets/fashion-mnist',
+      },
       limit: { type: 'string', valueName: 'N', description: 'Use only the first N training images' },
     },
     examples: [

@@ -104,9 +104,19 @@ export async function saveDenoiserFolder(
   schedulerConfig: Record<string, unknown>,
 ): Promise<void> {
   if (model instanceof MlpDenoiser) {
-    await writeDiffusersModelFolder(directory, { config: model.toConfigJson(), tensors: await model.getWeightArrays() });
+    await writeDiffusersModelFolder(directory, {
+      config: model.toConfigJson(),
+      tensors: await model.getWeightArrays(),
+    });
   } else {
     await writeDiffusersModelFolder(directory, { config: model.config, tensors: await model.stateDict() });
   }
   await writeSchedulerConfig(directory, schedulerConfig);
+}
+
+/** The `training.json` that `diffuse train` writes next to a model, when present. */
+export async function readTrainingRecord(directory: string): Promise<Record<string, unknown> | undefined> {
+  const path = join(directory, 'training.json');
+  if (!existsSync(path)) return undefined;
+  return parseConfigJson(new TextDecoder().decode(await readFileBytes(path, 'training record')), path);
 }

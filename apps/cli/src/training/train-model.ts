@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PredictionType } from '@diffuse/core';
+import type { DenoiserInput, PredictionType } from '@diffuse/core';
 import { disposeAll } from '@diffuse/core';
 import { MlpDenoiser } from '@diffuse/models';
 import { UNet2DModel } from '@diffuse/models/node';
@@ -16,16 +16,19 @@ import {
   type StepMetrics,
   ToyDataset,
   type ToyDistribution,
+  type TrainableModel,
   Trainer,
   type TrainingDataset,
 } from '@diffuse/train';
 import {
+  type ExportModelInput,
   fashionMnistDataset,
   JsonlMetricsWriter,
   latestCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
 } from '@diffuse/train/node';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { ProgressBar, type ProgressStream } from '../cli/progress.js';
 import { saveDenoiserFolder, trainingSchedulerConfig } from './denoiser-folder.js';
 
@@ -120,6 +123,49 @@ export function summariseCurve(values: readonly number[], parts = 10): number[] 
   return result;
 }
 
+/** The model as the trainer sees it: the U-Net's trainable weights keyed by their diffusers names. */
+function trainableOf(model: UNet2DModel | MlpDenoiser): TrainableModel {
+  // Unconditional training: the dataset's class labels are not passed on.
+  const predict = ({ classLabels: _unused, ...input }: DenoiserInput) => model.predict(input);
+  if (model instanceof MlpDenoiser) return { predict, namedVariables: model.namedVariables };
+  const namedVariables = Object.fromEntries([...model.parameters()].filter(([, variable]) => variable.trainable));
+  return {
+    predict,
+    trainableVariables: Object.values(namedVariables),
+    namedVariables,
+  };
+}
+
+/**
+ * Writes `weights` (trainer names: diffusers names for the U-Net) as a model folder shaped like
+ * `model`, with `schedulerConfig`. Used for checkpoints' `model/` and `ema_model/` and the final export.
+ */
+async function exportModelFolder(
+  model: UNet2DModel | MlpDenoiser,
+  schedulerConfig: Record<string, unknown>,
+  input: Pick<ExportModelInput, 'directory' | 'weights'>,
+): Promise<void> {
+  const weightValues = async (name: string, fallback: Tensor) =>
+    (await (input.weights[name] ?? fallback).data()) as Float32Array;
+  const values = new Map<string, Float32Array>();
+  const source = model instanceof MlpDenoiser ? Object.entries(model.namedVariables) : [...model.parameters()];
+  for (const [name, variable] of source) values.set(name, await weightValues(name, variable));
+  const copy =
+    model instanceof MlpDenoiser
+      ? MlpDenoiser.fromConfigAndWeights({
+          config: model.toConfigJson(),
+          weights: new Map(
+            source.map(([name, variable]) => [name, { shape: variable.shape, data: values.get(name)! }]),
+          ),
+        })
+      : new UNet2DModel(model.unetConfig, { initialValues: values });
+  try {
+    await saveDenoiserFolder(input.directory, copy, schedulerConfig);
+  } finally {
+    copy.dispose();
+  }
+}
+
 /**
  * Trains a model per `settings`, writing into `settings.out`: `checkpoints/` (resumable), `metrics.jsonl`,
  * and the EMA model (`config.json`, `diffusion_pytorch_model.safetensors`, `scheduler_config.json`,
@@ -135,7 +181,10 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
           config: { dimension: channels, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers },
           seed: settings.seed,
         });
-  const schedule = createSchedule({ numTrainTimesteps: settings.numTrainTimesteps, betaSchedule: settings.betaSchedule });
+  const schedule = createSchedule({
+    numTrainTimesteps: settings.numTrainTimesteps,
+    betaSchedule: settings.betaSchedule,
+  });
   const schedulerConfig = trainingSchedulerConfig({
     numTrainTimesteps: settings.numTrainTimesteps,
     betaSchedule: settings.betaSchedule,
@@ -143,7 +192,7 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
     clipSample: settings.data === 'fashion-mnist',
   });
   const trainer = new Trainer({
-    model,
+    model: trainableOf(model),
     dataset,
     schedule,
     predictionType: settings.predictionType,
@@ -159,6 +208,14 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
     ema: { maxDecay: settings.emaMaxDecay },
   });
   const checkpointDirectory = join(settings.out, 'checkpoints');
+  const checkpoint = () =>
+    saveCheckpoint({
+      directory: checkpointDirectory,
+      trainer,
+      config: { command: settings.commandLine },
+      keepLast: 1,
+      exportModel: (input) => exportModelFolder(model, schedulerConfig, input),
+    });
   try {
     if (settings.resume) {
       const latest = await latestCheckpoint(checkpointDirectory);
@@ -179,7 +236,7 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
       {
         every: settings.checkpointEvery,
         run: async () => {
-          await saveCheckpoint({ directory: checkpointDirectory, trainer, config: { command: settings.commandLine }, keepLast: 1 });
+          await checkpoint();
         },
       },
     ];
@@ -198,12 +255,12 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
     });
     const seconds = (performance.now() - started) / 1000;
     bar.finish();
-    if (trainer.step % settings.checkpointEvery !== 0) {
-      await saveCheckpoint({ directory: checkpointDirectory, trainer, config: { command: settings.commandLine }, keepLast: 1 });
-    }
-    // Sample with the averaged weights: copy the EMA into the model, then write it.
-    trainer.ema?.copyTo(trainer.variables);
-    await saveDenoiserFolder(settings.out, model, schedulerConfig);
+    if (trainer.step % settings.checkpointEvery !== 0) await checkpoint();
+    // The model to sample with: the averaged (EMA) weights.
+    await exportModelFolder(model, schedulerConfig, {
+      directory: settings.out,
+      weights: trainer.ema?.averagedVariables ?? trainer.variables,
+    });
     const trained = trainer.step - startStep;
     const summary: TrainSummary = {
       steps: trainer.step,
