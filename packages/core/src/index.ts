@@ -45,4 +45,11 @@ export type {
   Timesteps,
 } from './spec.js';
 export { assertRank, assertShape, disposeAll, expectNoTensorLeak, liveTensorCount, tidyRecord } from './tensor.js';
-export { requireBoolean, requireFinite, requireInRange, requireInteger, requireOneOf } from './validate.js';
+export {
+  requireBoolean,
+  requireFinite,
+  requireInRange,
+  requireInteger,
+  requireOneOf,
+  requirePositive,
+} from './validate.js';

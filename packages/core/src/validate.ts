@@ -34,6 +34,13 @@ export function requireInRange(argument: string, value: unknown, min: number, ma
   return number;
 }
 
+/** Checks that `value` is a finite number > 0; returns it. */
+export function requirePositive(argument: string, value: unknown): number {
+  const number = requireFinite(argument, value);
+  if (number <= 0) throw new ValueError({ argument, expected: 'a finite number > 0', received: value });
+  return number;
+}
+
 /** Checks that `value` is one of `allowed`; returns it typed. */
 export function requireOneOf<const T extends string>(argument: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {

@@ -16,7 +16,7 @@
  * normalised (the 'mean' divides by B, not by Σ w_b).
  */
 import type { LossInput, LossReduction, NoiseSchedule, PredictionType, Timesteps } from '@diffuse/core';
-import { ConfigError, requireFinite, requireOneOf, ShapeError, ValueError } from '@diffuse/core';
+import { ConfigError, requireFinite, requireOneOf, requirePositive, ShapeError } from '@diffuse/core';
 import { PREDICTION_TYPES, perTimestep } from '@diffuse/forward';
 import {
   broadcastTo,
@@ -30,7 +30,7 @@ import {
   where,
 } from '@tensorflow/tfjs-core';
 import { DEFAULT_HUBER_DELTA, elementwiseLoss, LOSS_KINDS, type LossKind } from './elementwise-loss.js';
-import { minSnrWeight, requireGamma, signalToNoiseRatios } from './min-snr.js';
+import { minSnrWeight, signalToNoiseRatios } from './min-snr.js';
 
 /** Timestep weighting: none, or Min-SNR-γ (Hang et al. 2023). */
 export type LossWeighting = 'none' | { type: 'min_snr'; gamma: number };
@@ -155,9 +155,7 @@ function checkHuberDelta(kind: LossKind, value: number | undefined): number {
     return 0;
   }
   if (value === undefined) return DEFAULT_HUBER_DELTA[kind];
-  const delta = requireFinite('huberDelta', value);
-  if (delta <= 0) throw new ValueError({ argument: 'huberDelta', expected: 'a number > 0', received: value });
-  return delta;
+  return requirePositive('huberDelta', value);
 }
 
 function checkShapes(prediction: Tensor, target: Tensor, mask: Tensor | undefined): void {
@@ -232,7 +230,7 @@ function checkWeighting(
       received: weighting,
     });
   }
-  const gamma = requireGamma(weighting.gamma);
+  const gamma = requirePositive('weighting.gamma', weighting.gamma);
   for (const name of ['schedule', 'timesteps'] as const) {
     if (options[name] === undefined) {
       throw new ConfigError({ argument: name, expected: `a ${name} for Min-SNR-γ weighting`, received: undefined });

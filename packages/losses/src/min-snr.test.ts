@@ -60,6 +60,9 @@ describe('Min-SNR-γ weights', () => {
   it('refuses γ ≤ 0 or non-finite', () => {
     for (const gamma of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => minSnrWeights({ schedule, gamma, predictionType: 'epsilon' })).toThrow(ValueError);
+      expect(() => minSnrWeights({ schedule, gamma, predictionType: 'epsilon' })).toThrow(
+        /^`gamma`: expected a finite/,
+      );
     }
   });
 });

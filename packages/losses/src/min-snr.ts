@@ -13,7 +13,7 @@
  * (zero-terminal-SNR schedules); the stable form gives its limit, 1.
  */
 import type { NoiseSchedule, PredictionType } from '@diffuse/core';
-import { ConfigError, requireFinite, ValueError } from '@diffuse/core';
+import { ConfigError, requirePositive } from '@diffuse/core';
 
 /**
  * SNR(t) = ᾱ_t / (1 − ᾱ_t) for every timestep of a schedule (diffusers' `compute_snr`, in float64;
@@ -61,14 +61,7 @@ export function minSnrWeights(options: {
   gamma: number;
   predictionType: PredictionType;
 }): Float64Array {
-  const gamma = requireGamma(options.gamma);
+  const gamma = requirePositive('gamma', options.gamma);
   const { predictionType } = options;
   return signalToNoiseRatios(options.schedule).map((snr) => minSnrWeight({ snr, gamma, predictionType }));
-}
-
-/** Checks γ: a finite number > 0. */
-export function requireGamma(value: unknown, argument = 'weighting.gamma'): number {
-  const gamma = requireFinite(argument, value);
-  if (gamma <= 0) throw new ValueError({ argument, expected: 'γ > 0 (the paper uses 5)', received: value });
-  return gamma;
 }

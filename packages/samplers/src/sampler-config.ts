@@ -6,11 +6,10 @@ import type { PredictionType, UnknownKeyPolicy } from '@diffuse/core';
 import {
   readDiffusersConfig,
   requireBoolean,
-  requireFinite,
   requireInRange,
   requireInteger,
   requireOneOf,
-  ValueError,
+  requirePositive,
 } from '@diffuse/core';
 import { PREDICTION_TYPES } from '@diffuse/forward';
 import { type ScheduleOptions, TIMESTEP_SPACINGS, type TimestepSpacing } from '@diffuse/schedules';
@@ -110,10 +109,4 @@ export function resolveCommonOptions<Options extends CommonSamplerOptions>(
   requireInteger('stepsOffset', merged.stepsOffset, { min: 0 });
   if (merged.trainedBetas !== null) merged.trainedBetas = Array.from(merged.trainedBetas as ArrayLike<number>);
   return merged as Resolved<Options>;
-}
-
-function requirePositive(argument: string, value: unknown): number {
-  const number = requireFinite(argument, value);
-  if (number <= 0) throw new ValueError({ argument, expected: 'a positive number', received: value });
-  return number;
 }

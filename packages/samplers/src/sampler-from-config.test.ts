@@ -63,7 +63,7 @@ describe('samplerFromConfig', () => {
     expect(() => samplerFromConfig({ ...config, timestep_spacing: 'karras' })).toThrow(/`timestepSpacing`/);
     expect(() => samplerFromConfig({ ...config, steps_offset: -1 })).toThrow(/`stepsOffset`/);
     expect(() => samplerFromConfig({ ...config, clip_sample_range: 0 })).toThrow(
-      /`clipSampleRange`: expected a positive/,
+      /`clipSampleRange`: expected a finite number > 0/,
     );
     expect(() => samplerFromConfig({ ...config, num_train_timesteps: Number.NaN })).toThrow(ValueError);
     expect(() => samplerFromConfig({ ...config, beta_schedule: 'cosine' })).toThrow(/`betaSchedule`/);
