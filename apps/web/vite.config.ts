@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { MODEL_MANIFEST_FILE, type ModelManifest, selectModel } from './src/model-selection.js';
+import { MODEL_DIR_ENV_VAR, MODEL_MANIFEST_FILE, type ModelManifest, selectModel } from './src/model-selection.js';
 
 const appRoot = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(appRoot, '../..');
@@ -29,7 +29,8 @@ function wasmBinaries(): Map<string, string> {
  * server and emitted into `dist/` by the build, so `dist/` is a self-contained static site.
  */
 function diffuseAssets(): Plugin {
-  const selection = selectModel(repoRoot);
+  const customDirectory = process.env[MODEL_DIR_ENV_VAR];
+  const selection = selectModel(repoRoot, customDirectory ? { customDirectory } : {});
   const manifest: ModelManifest = selection.manifest;
   const assets = new Map<string, string>(wasmBinaries());
   for (const file of manifest.files) assets.set(`${manifest.path}${file}`, join(selection.directory, file));

@@ -3,8 +3,11 @@ export const MODEL_MANIFEST_FILE = 'model-manifest.json';
 
 /** Which model folder the build serves, and where. */
 export interface ModelManifest {
-  /** `pretrained`: the committed Fashion-MNIST model; `fixture`: a small randomly-initialised test U-Net. */
-  source: 'pretrained' | 'fixture';
+  /**
+   * `pretrained`: the committed Fashion-MNIST model; `fixture`: a small randomly-initialised test U-Net;
+   * `custom`: a folder chosen at build time with `DIFFUSE_WEB_MODEL_DIR`.
+   */
+  source: 'pretrained' | 'fixture' | 'custom';
   /** Short name shown in the UI. */
   name: string;
   /** One sentence about the model, shown in the UI. */
@@ -22,7 +25,7 @@ export function isModelManifest(value: unknown): value is ModelManifest {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
   return (
-    (record.source === 'pretrained' || record.source === 'fixture') &&
+    (record.source === 'pretrained' || record.source === 'fixture' || record.source === 'custom') &&
     typeof record.name === 'string' &&
     typeof record.path === 'string' &&
     Array.isArray(record.files) &&

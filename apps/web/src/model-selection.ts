@@ -1,9 +1,10 @@
 /**
  * Build-time (Node) choice of the model folder the page ships: the committed pretrained model when the
- * repository has it, else a small fixture U-Net, so the build works on any checkout.
+ * repository has it, else a small fixture U-Net, so the build works on any checkout; or any diffusers
+ * UNet2DModel folder named by `DIFFUSE_WEB_MODEL_DIR`.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { ModelManifest } from './model-manifest.js';
 
 export { MODEL_MANIFEST_FILE, type ModelManifest } from './model-manifest.js';
@@ -27,14 +28,40 @@ function hasModel(directory: string): boolean {
   return MODEL_FILES.every((file) => existsSync(join(directory, file)));
 }
 
-/** Picks the model folder under `repoRoot`; `prefer: 'fixture'` forces the fixture (tests). */
-export function selectModel(repoRoot: string, options: { prefer?: 'pretrained' | 'fixture' } = {}): ModelSelection {
+/** Environment variable naming another diffusers UNet2DModel folder to build the playground with. */
+export const MODEL_DIR_ENV_VAR = 'DIFFUSE_WEB_MODEL_DIR';
+
+function filesOf(directory: string): string[] {
+  if (!hasModel(directory)) throw new Error(`no diffusers model (${MODEL_FILES.join(', ')}) in ${directory}`);
+  return [...MODEL_FILES, ...OPTIONAL_FILES.filter((file) => existsSync(join(directory, file)))];
+}
+
+/**
+ * Picks the model folder: `customDirectory` when given (relative to `repoRoot`), else the pretrained
+ * model when the repository has it, else the fixture.
+ */
+export function selectModel(repoRoot: string, options: { customDirectory?: string } = {}): ModelSelection {
+  if (options.customDirectory) {
+    const directory = isAbsolute(options.customDirectory)
+      ? options.customDirectory
+      : resolve(repoRoot, options.customDirectory);
+    return {
+      directory,
+      manifest: {
+        source: 'custom',
+        name: basename(directory),
+        description: `A diffusers UNet2DModel folder chosen at build time (${MODEL_DIR_ENV_VAR}).`,
+        path: 'model/',
+        files: filesOf(directory),
+        origin: directory,
+      },
+    };
+  }
   const pretrained = join(repoRoot, PRETRAINED_MODEL_FOLDER);
-  const usePretrained = options.prefer !== 'fixture' && hasModel(pretrained);
+  const usePretrained = hasModel(pretrained);
   const origin = usePretrained ? PRETRAINED_MODEL_FOLDER : FIXTURE_MODEL_FOLDER;
   const directory = join(repoRoot, origin);
-  if (!hasModel(directory)) throw new Error(`no diffusers model (${MODEL_FILES.join(', ')}) in ${directory}`);
-  const files = [...MODEL_FILES, ...OPTIONAL_FILES.filter((file) => existsSync(join(directory, file)))];
+  const files = filesOf(directory);
   const manifest: ModelManifest = usePretrained
     ? {
         source: 'pretrained',

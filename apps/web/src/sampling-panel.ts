@@ -53,6 +53,8 @@ export class SamplingPanel {
   private readonly status = element('p', { class: 'status', id: 'sample-status' }, ['ready']);
   private readonly noisyCanvas = element('canvas', { id: 'sample-xt', class: 'pixels', width: 1, height: 1 });
   private readonly originalCanvas = element('canvas', { id: 'sample-x0', class: 'pixels', width: 1, height: 1 });
+  /** The x_t and x₀ grids, hidden until the first step is drawn. */
+  private readonly figures = element('div', { class: 'figures', hidden: true });
   private readonly scale: number;
   private abort: AbortController | undefined;
   private running: Promise<SamplingResult | undefined> | undefined;
@@ -80,10 +82,11 @@ export class SamplingPanel {
         this.stopButton,
       ]),
       this.status,
-      element('div', { class: 'figures' }, [
-        element('figure', {}, [this.noisyCanvas, element('figcaption', {}, ['x_t'])]),
-        element('figure', {}, [this.originalCanvas, element('figcaption', {}, ['predicted x₀'])]),
-      ]),
+      this.figures,
+    );
+    this.figures.append(
+      element('figure', {}, [this.noisyCanvas, element('figcaption', {}, ['x_t'])]),
+      element('figure', {}, [this.originalCanvas, element('figcaption', {}, ['predicted x₀'])]),
     );
     this.sampler.addEventListener('change', () => this.updateEtaState());
     this.updateEtaState();
@@ -142,6 +145,7 @@ export class SamplingPanel {
         signal: this.abort.signal,
         onStep: async (step) => {
           drawImageGrid(this.noisyCanvas, { shape, values: step.sample }, this.scale);
+          this.figures.hidden = false;
           if (step.predictedOriginal) {
             drawImageGrid(this.originalCanvas, { shape, values: step.predictedOriginal }, this.scale);
           }

@@ -154,7 +154,7 @@ export class TrainPanel {
           range: PLOT_RANGE,
           colour: '#2f6fde',
           reference,
-          title: `samples at step ${step} (DDIM ${sampleSteps}), energy distance ${energy.toFixed(3)}`,
+          title: `samples at step ${step} (DDIM ${sampleSteps})`,
         });
       };
       drawScatter(this.scatterCanvas, reference, {
@@ -180,7 +180,9 @@ export class TrainPanel {
         hooks: [{ every: 250, run: ({ step }) => drawSamples(step) }],
       });
       await drawSamples(trainer.step);
-      this.status.textContent = `done: ${trainer.step} steps, last loss ${losses.at(-1)?.toFixed(4) ?? '—'}`;
+      this.status.textContent =
+        `done: ${trainer.step} steps, last loss ${losses.at(-1)?.toFixed(4) ?? '—'}, ` +
+        `energy distance samples↔data ${energy.toFixed(3)}`;
       // The DDIM samples started from this x_T: how far it was from the data, for comparison.
       const initialNoise = new NoiseGenerator(SAMPLE_SEED).normalArray({
         shape: [SAMPLE_COUNT, 1, 1, 2],
