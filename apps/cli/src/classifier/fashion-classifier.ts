@@ -111,13 +111,13 @@ export class FashionClassifier {
     const weights: Record<string, Variable> = {};
     for (const [name, shape] of Object.entries(parameterShapes(config))) {
       if (name.endsWith('.bias')) {
-        weights[name] = variable(tensor(new Float32Array(shape[0]!), shape), true, `classifier/${name}`);
+        weights[name] = variable(tensor(new Float32Array(shape[0]!), shape), true);
         continue;
       }
       const fanIn = shape.slice(0, -1).reduce((product, size) => product * size, 1);
       weights[name] = tidy(() => {
         const draw = generator.normal({ shape: [1, ...shape], step: 0, stream: name });
-        return variable(draw.reshape(shape).mul(Math.sqrt(2 / fanIn)), true, `classifier/${name}`);
+        return variable(draw.reshape(shape).mul(Math.sqrt(2 / fanIn)), true);
       });
     }
     return new FashionClassifier(config, weights);
@@ -142,7 +142,7 @@ export class FashionClassifier {
             received: entry.shape,
           });
         }
-        weights[name] = variable(tensor(entry.data, shape), false, `classifier/${name}`);
+        weights[name] = variable(tensor(entry.data, shape), false);
       }
     } catch (error) {
       for (const weight of Object.values(weights)) weight.dispose();

@@ -74,7 +74,8 @@ export async function runCli(options: {
   }
   let command: AnyCommand;
   let commandArgv: readonly string[];
-  if (first === undefined || first.startsWith('-')) {
+  const mainJob = first === undefined || first.startsWith('-');
+  if (mainJob) {
     command = defaultCommand;
     commandArgv = argv;
   } else {
@@ -91,13 +92,13 @@ export async function runCli(options: {
   try {
     const values = parseFlags(command.spec, commandArgv);
     if (values.help === true) {
-      context.stdout(command === defaultCommand ? mainHelp(specs, command.spec) : commandHelp(command.spec));
+      context.stdout(mainJob ? mainHelp(specs, command.spec) : commandHelp(command.spec));
       return 0;
     }
     parsed = await command.parse(values);
   } catch (error) {
     context.stderr.write(formatError(error));
-    const helpCommand = command === defaultCommand ? 'diffuse --help' : `diffuse ${command.spec.name} --help`;
+    const helpCommand = mainJob ? 'diffuse --help' : `diffuse ${command.spec.name} --help`;
     if (DiffuseError.isInstance(error)) context.stderr.write(`(see \`${helpCommand}\`)\n`);
     return exitStatus('usage');
   }

@@ -28,6 +28,7 @@ interface MainJobOptions {
   trainSteps: number;
   count: number;
   sampleSteps: number;
+  pointSteps: number;
   seed: number;
 }
 
@@ -63,6 +64,12 @@ export const mainJobCommand: Command<MainJobOptions> = {
       },
       n: { type: 'string', valueName: 'N', description: 'Images in the Fashion-MNIST grid', defaultText: '36' },
       'sample-steps': { type: 'string', valueName: 'N', description: 'DDIM steps for the grid', defaultText: '25' },
+      'point-steps': {
+        type: 'string',
+        valueName: 'N',
+        description: 'DDPM steps for the 2-D samples',
+        defaultText: '1000',
+      },
       seed: { type: 'string', valueName: 'N', description: 'Seed of the noise and of the 2-D run', defaultText: '1' },
     },
     examples: ['diffuse', 'diffuse --out ./demo --data eight-gaussians'],
@@ -77,6 +84,7 @@ export const mainJobCommand: Command<MainJobOptions> = {
       trainSteps: readInteger(values, 'train-steps', 3000, { min: 1, max: 1_000_000 }),
       count: readInteger(values, 'n', 36, { min: 1, max: 1024 }),
       sampleSteps: readInteger(values, 'sample-steps', 25, { min: 1, max: 1000 }),
+      pointSteps: readInteger(values, 'point-steps', 1000, { min: 1, max: 1000 }),
       seed: readInteger(values, 'seed', 1, { min: 0, max: 2 ** 31 - 1 }),
     };
   },
@@ -180,7 +188,7 @@ async function trainPoints(options: MainJobOptions, context: CliContext, backend
     });
     await writePng(plotPath, { ...image, channels: 3 });
     context.stdout(
-      `      sampled ${count} points (DDPM, 1000 steps) in ${result.seconds.toFixed(1)} s\n` +
+      `      sampled ${count} points (DDPM, ${options.pointSteps} steps) in ${result.seconds.toFixed(1)} s\n` +
         `${formatPointMetrics(metrics)
           .split('\n')
           .map((line) => `      ${line}`)
