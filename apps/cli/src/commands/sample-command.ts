@@ -9,7 +9,7 @@ import { activateBackend } from '../cli/backend.js';
 import { readBoolean, readChoice, readInteger, readNumber, readString } from '../cli/options.js';
 import { pretrainedModelDirectory } from '../cli/paths.js';
 import type { Command } from '../cli/run-cli.js';
-import { renderDenoisingStrip, tileImages } from '../render/image-grid.js';
+import { renderDenoisingStrip, tileImages, upscale } from '../render/image-grid.js';
 import { renderScatterPlot } from '../render/scatter-plot.js';
 import { writePng } from '../render/write-png.js';
 import { generateSamples, SAMPLER_NAMES, type SamplerName } from '../sampling/generate-samples.js';
@@ -26,6 +26,7 @@ interface SampleOptions {
   strip: boolean;
   stripFrames: number;
   columns: number | undefined;
+  scale: number;
   batchSize: number;
 }
 
@@ -73,6 +74,12 @@ export const sampleCommand: Command<SampleOptions> = {
       },
       'strip-frames': { type: 'string', valueName: 'N', description: 'Columns of the strip', defaultText: '10' },
       columns: { type: 'string', valueName: 'N', description: 'Columns of the grid', defaultText: '√n' },
+      scale: {
+        type: 'string',
+        valueName: 'N',
+        description: 'Enlarge the grid and strip N times (nearest neighbour)',
+        defaultText: '1',
+      },
       'batch-size': { type: 'string', valueName: 'N', description: 'Samples per model call', defaultText: '64' },
     },
     examples: [
@@ -104,6 +111,7 @@ export const sampleCommand: Command<SampleOptions> = {
       strip: readBoolean(values, 'strip'),
       stripFrames: readInteger(values, 'strip-frames', 10, { min: 2, max: 100 }),
       columns: columnsText === undefined ? undefined : readInteger(values, 'columns', 8, { min: 1, max: 1000 }),
+      scale: readInteger(values, 'scale', 1, { min: 1, max: 16 }),
       batchSize: readInteger(values, 'batch-size', 64, { min: 1, max: 100_000 }),
     };
   },
@@ -141,7 +149,7 @@ export const sampleCommand: Command<SampleOptions> = {
           batch: { data: result.data, count, height, width, channels },
           ...(options.columns === undefined ? {} : { columns: options.columns }),
         });
-        await writePng(options.out, grid);
+        await writePng(options.out, upscale(grid, options.scale));
       }
       written.push(options.out);
       if (result.strip && result.strip.length > 0) {
@@ -153,7 +161,7 @@ export const sampleCommand: Command<SampleOptions> = {
           width,
           channels,
         });
-        await writePng(stripPath(options.out), strip);
+        await writePng(stripPath(options.out), upscale(strip, options.scale));
         written.push(stripPath(options.out));
       }
       context.stdout(

@@ -129,3 +129,24 @@ export function renderDenoisingStrip(options: {
     padding: options.padding ?? 2,
   });
 }
+
+/** Enlarges `image` by an integer `factor` (nearest neighbour), for viewing small images. */
+export function upscale(image: ByteImage, factor: number): ByteImage {
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new ValueError({ argument: 'factor', expected: 'a positive integer', received: factor });
+  }
+  if (factor === 1) return image;
+  const { channels } = image;
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    const sourceRow = Math.floor(y / factor) * image.width;
+    for (let x = 0; x < width; x++) {
+      const source = (sourceRow + Math.floor(x / factor)) * channels;
+      const target = (y * width + x) * channels;
+      for (let c = 0; c < channels; c++) data[target + c] = image.data[source + c]!;
+    }
+  }
+  return { width, height, channels, data };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ShapeError, ValueError } from '@diffuse/core';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { renderDenoisingStrip, tileImages, toByte } from './image-grid.js';
+import { renderDenoisingStrip, tileImages, toByte, upscale } from './image-grid.js';
 import { fitBounds, renderScatterPlot } from './scatter-plot.js';
 import { writePng } from './write-png.js';
 
@@ -36,6 +36,15 @@ describe('tileImages', () => {
       }
     })();
     expect(ShapeError.isInstance(error)).toBe(true);
+  });
+});
+
+describe('upscale', () => {
+  it('repeats each pixel factor × factor times', () => {
+    const image = upscale({ width: 2, height: 1, channels: 1, data: new Uint8Array([10, 20]) }, 2);
+    expect([image.width, image.height]).toEqual([4, 2]);
+    expect(Array.from(image.data)).toEqual([10, 10, 20, 20, 10, 10, 20, 20]);
+    expect(() => upscale(image, 0)).toThrow(ValueError);
   });
 });
 
