@@ -9,5 +9,10 @@
  * global engine), which every copy of tfjs-core shares. Vitest and bundlers resolve the same source
  * import directly.
  */
+// The main entry first: its engine and Tensor class must be the global ones. Where the deep modules
+// below are a second copy of tfjs-core (Vitest inlines them while Node loads the main entry), a copy
+// evaluated first would make the global engine build tensors whose `clone()`, `cast()`, `buffer()` and
+// `print()` fail (that copy's op handler is never set).
+import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
