@@ -1,5 +1,5 @@
 import { describeBackends } from '@diffuse/backends/testing';
-import { ConfigError, type Denoiser, expectNoTensorLeak, NoiseGenerator, ShapeError, ValueError } from '@diffuse/core';
+import { type Denoiser, expectNoTensorLeak, NoiseGenerator, ShapeError, ValueError } from '@diffuse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ClassConditioner, dropClassLabels } from './class-labels.js';
@@ -11,8 +11,20 @@ const labelledDenoiser: Denoiser = {
     return tf.tidy(() => {
       const labels = classLabels instanceof tf.Tensor ? classLabels : tf.tensor1d(classLabels as number[], 'int32');
       const factor = labels.toFloat().add(1).reshape([-1, 1, 1, 1]);
+      // One timestep, or one per item (numbers or a tensor); a different count is an error.
       const t =
-        typeof timestep === 'number' ? tf.scalar(timestep) : tf.tensor1d(timestep as number[]).reshape([-1, 1, 1, 1]);
+        typeof timestep === 'number'
+          ? tf.scalar(timestep)
+          : (timestep instanceof tf.Tensor ? timestep : tf.tensor1d(timestep as number[]))
+              .toFloat()
+              .reshape([-1, 1, 1, 1]);
+      if (t.shape[0] !== 1 && t.shape[0] !== sample.shape[0] && t.rank === 4) {
+        throw new ShapeError({
+          argument: 'timestep',
+          expected: `1 or ${sample.shape[0]} timesteps`,
+          received: t.shape,
+        });
+      }
       return sample.mul(factor).add(t.div(1000)) as tf.Tensor4D;
     });
   },
@@ -39,7 +51,14 @@ describe('label dropout and ClassConditioner', () => {
     expect(() => conditioner.encode([3, 10])).toThrow(/conditions\[1\]/);
     expect(() => new ClassConditioner({ numClasses: 10, nullClass: 4 })).toThrow(/nullClass/);
     expect(() => new ClassConditioner({ numClasses: 0 })).toThrow(ValueError);
-    expect(ConfigError).toBeDefined();
+  });
+});
+
+describe('guidance options', () => {
+  it('refuses a guidance rescale outside [0, 1] when the guided denoiser is made', () => {
+    expect(() => guidedDenoiser({ denoiser: labelledDenoiser, scale: 2, nullClass: 9, guidanceRescale: 1.5 })).toThrow(
+      /`guidanceRescale`: expected a number in \[0, 1\], received 1.5/,
+    );
   });
 });
 
@@ -86,6 +105,17 @@ describeBackends('classifier-free guidance', () => {
       (await output.data()).forEach((value, i) => {
         expect(value).toBeCloseTo(expected[i]!, 5);
       });
+      // One timestep for the whole batch (a list of one, or a one-element tensor) stays one.
+      const single = tf.tensor1d([100], 'int32');
+      for (const timestep of [[100], single]) {
+        const shared = guided.predict({ sample, timestep, classLabels: [0, 3] });
+        const expectedShared = [1, -1, 0.5, 2].map((x, i) => 2 * (x * (i < 2 ? 1 : 4) + 0.1) - (x * 10 + 0.1));
+        (await shared.data()).forEach((value, i) => {
+          expect(value).toBeCloseTo(expectedShared[i]!, 5);
+        });
+        shared.dispose();
+      }
+      single.dispose();
       expect(() => guided.predict({ sample, timestep: 1, classLabels: [1] })).toThrow(ShapeError);
       expect(() => guided.predict({ sample, timestep: 1 })).toThrow(/classLabels/);
       tf.dispose([sample, output]);

@@ -8,6 +8,7 @@ import {
   type Denoiser,
   type DenoiserInput,
   requireFinite,
+  requireInRange,
   requireInteger,
   ShapeError,
   ValueError,
@@ -31,10 +32,7 @@ export function classifierFreeGuidance(options: {
 }): tf.Tensor {
   const { unconditional, conditional } = options;
   const scale = requireFinite('scale', options.scale);
-  const rescale = requireFinite('guidanceRescale', options.guidanceRescale ?? 0);
-  if (rescale < 0 || rescale > 1) {
-    throw new ValueError({ argument: 'guidanceRescale', expected: 'a number in [0, 1]', received: rescale });
-  }
+  const rescale = requireInRange('guidanceRescale', options.guidanceRescale ?? 0, 0, 1);
   if (!tf.util.arraysEqual(unconditional.shape, conditional.shape)) {
     throw new ShapeError({
       argument: 'conditional',
@@ -77,6 +75,7 @@ export function guidedDenoiser(options: GuidedDenoiserOptions): Denoiser {
   const { denoiser } = options;
   const scale = requireFinite('scale', options.scale);
   const nullClass = requireInteger('nullClass', options.nullClass, { min: 0 });
+  const guidanceRescale = requireInRange('guidanceRescale', options.guidanceRescale ?? 0, 0, 1);
   return {
     predict(input: DenoiserInput): tf.Tensor4D {
       const classLabels = input.classLabels;
@@ -101,12 +100,16 @@ export function guidedDenoiser(options: GuidedDenoiserOptions): Denoiser {
           });
         }
         const doubledLabels = tf.concat([conditionalLabels, tf.fill([batch], nullClass, 'int32')]) as tf.Tensor1D;
+        // One timestep for the batch stays one; one per item is doubled with the batch.
+        const perItem = input.timestep;
+        const count =
+          typeof perItem === 'number' ? 1 : Array.isArray(perItem) ? perItem.length : (perItem as tf.Tensor1D).shape[0];
         const timestep =
-          typeof input.timestep === 'number'
-            ? input.timestep
-            : Array.isArray(input.timestep)
-              ? [...input.timestep, ...input.timestep]
-              : (tf.concat([input.timestep as tf.Tensor1D, input.timestep as tf.Tensor1D]) as tf.Tensor1D);
+          count === 1 || typeof perItem === 'number'
+            ? perItem
+            : Array.isArray(perItem)
+              ? [...perItem, ...perItem]
+              : (tf.concat([perItem as tf.Tensor1D, perItem as tf.Tensor1D]) as tf.Tensor1D);
         const output = denoiser.predict({
           ...input,
           sample: tf.concat([sample, sample]) as tf.Tensor4D,
@@ -119,7 +122,7 @@ export function guidedDenoiser(options: GuidedDenoiserOptions): Denoiser {
           unconditional,
           conditional,
           scale,
-          ...(options.guidanceRescale === undefined ? {} : { guidanceRescale: options.guidanceRescale }),
+          guidanceRescale,
         }) as tf.Tensor4D;
       });
     },
