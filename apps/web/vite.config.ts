@@ -68,6 +68,15 @@ export default defineConfig({
   base: './',
   resolve: { conditions: ['@diffuse/source', ...defaultClientConditions] },
   plugins: [diffuseAssets()],
+  // Pre-bundle tfjs-core together with the deep modules @diffuse/core imports (gradient and chained-op
+  // registrations), so the dev server has one copy of tfjs' engine and flag registry, as the build does.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
+      '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
+    ],
+  },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4096 },
   server: { host: '127.0.0.1' },
 });
