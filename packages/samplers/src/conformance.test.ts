@@ -64,6 +64,11 @@ describeBackends(
         /either `numInferenceSteps` or `timesteps`, not both/,
       );
       await expect(sample({ denoiser, sampler, numInferenceSteps: 2 })).rejects.toThrow(/`shape`/);
+      const initialNoise = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
+      await expect(sample({ denoiser, sampler, numInferenceSteps: 2, shape, initialNoise })).rejects.toThrow(
+        /`shape`: expected either `initialNoise` or `shape`, not both/,
+      );
+      initialNoise.dispose();
       const seen: [number, number[], number[]][] = [];
       const result = await sample({
         denoiser,

@@ -28,7 +28,7 @@ export interface SampleOptions {
   sampler: Sampler;
   /** x_T before scaling by `initNoiseSigma`, [B, H, W, C]. Or give `shape` and let `generator` draw it. */
   initialNoise?: Tensor4D;
-  /** [B, H, W, C] of x_T when `initialNoise` is not given. */
+  /** [B, H, W, C] of x_T, drawn from `generator` (or unseeded); not together with `initialNoise`. */
   shape?: readonly [number, number, number, number];
   /**
    * Seeded counter-based generator: x_T is drawn from its stream `"initial"` (step 0) and each step's
@@ -123,6 +123,13 @@ export async function sample(options: SampleOptions): Promise<Tensor4D> {
 function initialSample(options: SampleOptions, firstSample: number): Tensor4D {
   const sigma = options.sampler.initNoiseSigma;
   if (options.initialNoise !== undefined) {
+    if (options.shape !== undefined) {
+      throw new ValueError({
+        argument: 'shape',
+        expected: 'either `initialNoise` or `shape`, not both',
+        received: options.shape,
+      });
+    }
     assertRank('initialNoise', options.initialNoise, 4, 'NHWC');
     return tidy(() => options.initialNoise!.mul(sigma));
   }
