@@ -64,7 +64,7 @@ export const evalCommand: Command<EvalOptions> = {
         defaultText: '1000, 2000 for 2-D',
       },
       sampler: { type: 'string', valueName: 'NAME', description: 'ddim or ddpm', defaultText: 'ddim' },
-      steps: { type: 'string', valueName: 'N', description: 'Inference steps', defaultText: '50' },
+      steps: { type: 'string', valueName: 'N', description: 'Inference steps', defaultText: '25' },
       eta: { type: 'string', valueName: 'η', description: 'DDIM noise', defaultText: '0' },
       seed: {
         type: 'string',
@@ -81,7 +81,7 @@ export const evalCommand: Command<EvalOptions> = {
       },
       json: { type: 'boolean', description: 'Print the metrics as one JSON object' },
     },
-    examples: ['diffuse eval --n 1000 --steps 50', 'diffuse eval --model ./moons --n 2000'],
+    examples: ['diffuse eval --n 500 --steps 25', 'diffuse eval --model ./moons --n 2000'],
   },
   parse(values) {
     const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
@@ -95,7 +95,7 @@ export const evalCommand: Command<EvalOptions> = {
       model,
       classifier: resolve(readString(values, 'classifier', pretrainedClassifierDirectory())),
       sampler,
-      steps: readInteger(values, 'steps', 50, { min: 1, max: 1000 }),
+      steps: readInteger(values, 'steps', 25, { min: 1, max: 1000 }),
       eta,
       count: readInteger(values, 'n', -1, { min: 16, max: 60_000 }),
       seed: readInteger(values, 'seed', 1, { min: 0, max: 2 ** 31 - 1 }),
@@ -155,7 +155,7 @@ async function evaluatePoints(options: EvalOptions, model: LoadedDenoiser, conte
 async function evaluateImages(options: EvalOptions, model: LoadedDenoiser, context: CliContext) {
   const { classifier, record } = await loadClassifier(options.classifier);
   try {
-    const count = options.count > 0 ? options.count : 1000;
+    const count = options.count > 0 ? options.count : 500;
     const [trainSet, testSet] = await Promise.all([
       loadFashionMnist({ split: 'train', directory: options.dataDir }),
       loadFashionMnist({ split: 'test', directory: options.dataDir }),
@@ -183,8 +183,9 @@ async function evaluateImages(options: EvalOptions, model: LoadedDenoiser, conte
     if (!options.json) {
       context.stdout(
         [
-          `Fréchet distance (classifier features, ${count} generated vs ${testSet.count} test images): ${frechet.toFixed(2)}`,
-          `floor (${count} training images vs the test images):                ${floor.toFixed(2)}`,
+          `Fréchet distance in classifier-feature space, against the ${testSet.count} test images:`,
+          `  ${count} generated images: ${frechet.toFixed(2)}`,
+          `  ${count} training images:  ${floor.toFixed(2)} (the floor)`,
           `classifier test accuracy: ${(100 * accuracy).toFixed(2)} % (recorded at training: ${(100 * record.testAccuracy).toFixed(2)} %)`,
           `classes of the samples: ${histogram.map((n, label) => `${FASHION_MNIST_CLASSES[label]} ${n}`).join(', ')}`,
           `sampling: ${generated.seconds.toFixed(1)} s (${options.sampler}, ${options.steps} steps)`,
