@@ -3,18 +3,22 @@
  * cost) and training-step images/s (forward, backward, Adam, EMA, with @diffuse/train's Trainer), after
  * warm-up iterations, with the live-tensor count checked for leaks.
  */
-import { resolve } from 'node:path';
-import { NoiseGenerator, StateError } from '@diffuse/core';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, IoError, NoiseGenerator, StateError } from '@diffuse/core';
 import { createSchedule } from '@diffuse/schedules';
 import { ImageDataset, ToyDataset, Trainer } from '@diffuse/train';
 import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
 import { activateBackend } from '../cli/backend.js';
 import { readBoolean, readInteger, readString } from '../cli/options.js';
-import { pretrainedModelDirectory } from '../cli/paths.js';
-import type { Command } from '../cli/run-cli.js';
+import { packageRoot, pretrainedModelDirectory } from '../cli/paths.js';
+import type { CliContext, Command } from '../cli/run-cli.js';
 import { checkModelFolder, type LoadedDenoiser, loadDenoiserFolder } from '../training/denoiser-folder.js';
 
 interface BenchOptions {
+  /** The repository's benchmark suite (script and runner paths), when `--suite` is given. */
+  suite: { runner: string; script: string; variant: string; out: string } | undefined;
   model: string;
   batchSize: number;
   iterations: number;
@@ -91,6 +95,44 @@ async function trainStepSeconds(model: LoadedDenoiser, options: BenchOptions): P
   }
 }
 
+/** Locates the repository's benchmark suite (it lives in the source tree, not in the built CLI). */
+function findSuite(variant: string, out: string): NonNullable<BenchOptions['suite']> {
+  if (!['cpu', 'wasm-stock', 'wasm'].includes(variant)) {
+    throw new ConfigError({ argument: '--suite', expected: 'one of cpu, wasm-stock, wasm', received: variant });
+  }
+  const repository = join(packageRoot(), '..', '..');
+  const runner = join(repository, 'packages', 'backends', 'bench', 'run.mjs');
+  const script = join(repository, 'packages', 'integration', 'bench', 'unet.ts');
+  for (const path of [runner, script]) {
+    if (!existsSync(path)) {
+      throw new IoError({
+        argument: '--suite',
+        expected: `the repository benchmark files (a checkout of the @diffuse monorepo)`,
+        received: `no ${path}`,
+      });
+    }
+  }
+  return { runner, script, variant, out };
+}
+
+/** Runs the suite in a child Node process (it needs its own backend setup), passing its output through. */
+function runSuite(suite: NonNullable<BenchOptions['suite']>, context: CliContext): Promise<void> {
+  context.stderr.write(`running ${suite.script} (${suite.variant}) → ${suite.out}\n`);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [suite.runner, suite.script, suite.variant, suite.out], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...context.env },
+    });
+    child.stdout.on('data', (chunk: Buffer) => context.stdout(chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new StateError({ argument: '--suite', expected: 'the suite to exit with status 0', received: code })),
+    );
+  });
+}
+
 /** The `diffuse bench` command. */
 export const benchCommand: Command<BenchOptions> = {
   spec: {
@@ -111,13 +153,30 @@ export const benchCommand: Command<BenchOptions> = {
       iterations: { type: 'string', valueName: 'N', description: 'Timed runs', defaultText: '3' },
       warmup: { type: 'string', valueName: 'N', description: 'Untimed runs first', defaultText: '1' },
       json: { type: 'boolean', description: 'Print the results as one JSON object' },
+      suite: {
+        type: 'string',
+        valueName: 'VARIANT',
+        description:
+          'Instead, run the repository benchmark suite (packages/integration/bench/unet.ts; variants cpu, wasm-stock, wasm; repo checkouts only)',
+      },
+      'suite-out': {
+        type: 'string',
+        valueName: 'FILE',
+        description: 'JSON results of --suite',
+        defaultText: './bench-unet.json',
+      },
     },
     examples: ['diffuse bench', 'DIFFUSE_BACKEND=cpu diffuse bench --batch-size 8 --iterations 1'],
   },
   parse(values) {
+    const variant = readString(values, 'suite');
     const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
-    checkModelFolder('--model', model);
+    if (variant === undefined) checkModelFolder('--model', model);
     return {
+      suite:
+        variant === undefined
+          ? undefined
+          : findSuite(variant, resolve(readString(values, 'suite-out', './bench-unet.json'))),
       model,
       batchSize: readInteger(values, 'batch-size', 16, { min: 1, max: 4096 }),
       iterations: readInteger(values, 'iterations', 3, { min: 1, max: 1000 }),
@@ -126,6 +185,10 @@ export const benchCommand: Command<BenchOptions> = {
     };
   },
   async run(options, context) {
+    if (options.suite) {
+      await runSuite(options.suite, context);
+      return;
+    }
     const choice = await activateBackend(context);
     const model = await loadDenoiserFolder(options.model);
     try {
