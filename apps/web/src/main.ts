@@ -74,9 +74,24 @@ function showFatal(error: unknown): void {
   console.error(error);
 }
 
+/** The backend menu reloads the page with `?backend=` (tfjs keeps one backend per page here). */
+function wireBackendMenu(request: string): void {
+  const menu = byId<HTMLSelectElement>('backend-select');
+  menu.value = request;
+  menu.addEventListener('change', () => {
+    const query = new URLSearchParams(location.search);
+    if (menu.value === 'auto') query.delete('backend');
+    else query.set('backend', menu.value);
+    query.delete('autorun');
+    location.search = query.toString();
+  });
+}
+
 async function start(): Promise<void> {
   const backendBadge = byId('backend-badge');
-  const choice = await startBackend(backendRequest(search));
+  const request = backendRequest(search);
+  wireBackendMenu(request);
+  const choice = await startBackend(request);
   state.backend = choice;
   backendBadge.textContent = `backend: ${choice.backend}`;
   backendBadge.dataset.kind = choice.backend;

@@ -79,6 +79,8 @@ describe('playground in headless Chromium', () => {
   let server: StaticServer;
   let browser: LaunchedBrowser;
   let page: Page;
+  /** A second page, on wasm (the fallback test opens it, the training test uses it). */
+  let wasmPage: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -105,6 +107,7 @@ describe('playground in headless Chromium', () => {
   });
 
   it('starts on WebGPU and loads the served model through @diffuse/io', async () => {
+    expect(await page.inputValue('#backend-select')).toBe('webgpu');
     const backend = await page.evaluate(() => window.__diffuse.backend!);
     expect(backend.backend).toBe('webgpu');
     expect(backend.details).toMatch(/WebGPU adapter/);
@@ -230,11 +233,25 @@ describe('playground in headless Chromium', () => {
     expect(await page.evaluate(() => window.__diffuse.memory().numTensors)).toBe(before);
   });
 
-  it('learns the two moons in the tab (wasm page: long enough a run to learn)', async () => {
-    const wasmPage = await browser.context.newPage();
+  it('by default passes over the software WebGPU adapter and falls back to wasm, saying why', async () => {
+    wasmPage = await browser.context.newPage();
+    await wasmPage.goto(`${server.origin}/`);
+    await waitForReady(wasmPage);
+    const backend = await wasmPage.evaluate(() => window.__diffuse.backend!);
+    expect(backend.backend).toBe('wasm');
+    expect(backend.reason).toMatch(/webgpu: .*software/);
+    expect(await wasmPage.textContent('#backend-reason')).toMatch(/SIMD/);
+    expect(await wasmPage.inputValue('#backend-select')).toBe('auto');
+    // tfjs-backend-wasm fetched its binary from the build (no CDN, no server-side code).
+    expect(server.requests.some((path) => /^\/tfjs-backend-wasm.*\.wasm$/.test(path))).toBe(true);
+    // The menu asks for a backend explicitly (a reload with ?backend=).
+    await Promise.all([wasmPage.waitForURL(/backend=wasm/), wasmPage.selectOption('#backend-select', 'wasm')]);
+    await waitForReady(wasmPage);
+    expect(await wasmPage.evaluate(() => window.__diffuse.backend!.reason)).toMatch(/requested preference \[wasm\]/);
+  });
+
+  it('learns the two moons in the tab (on wasm: long enough a run to learn)', async () => {
     try {
-      await wasmPage.goto(`${server.origin}/?backend=wasm`);
-      await waitForReady(wasmPage);
       const start = Date.now();
       const summary = await train(wasmPage, { steps: 400, batch: 256, sampleSteps: 25 });
       console.info(
@@ -259,21 +276,5 @@ describe('playground in headless Chromium', () => {
     );
     expect(options.sort()).toEqual([...SAMPLER_NAMES].sort());
     expect(pageErrors).toEqual([]);
-  });
-
-  it('by default passes over the software WebGPU adapter and falls back to wasm, saying why', async () => {
-    const fallbackPage = await browser.context.newPage();
-    try {
-      await fallbackPage.goto(`${server.origin}/`);
-      await waitForReady(fallbackPage);
-      const backend = await fallbackPage.evaluate(() => window.__diffuse.backend!);
-      expect(backend.backend).toBe('wasm');
-      expect(backend.reason).toMatch(/webgpu: .*software/);
-      expect(await fallbackPage.textContent('#backend-reason')).toMatch(/SIMD/);
-      // tfjs-backend-wasm fetched its binary from the build (no CDN, no server-side code).
-      expect(server.requests.some((path) => /^\/tfjs-backend-wasm.*\.wasm$/.test(path))).toBe(true);
-    } finally {
-      await fallbackPage.close();
-    }
   });
 });
