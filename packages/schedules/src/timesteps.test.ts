@@ -36,6 +36,22 @@ describe('timesteps against diffusers set_timesteps', () => {
   });
 });
 
+describe('trailing spacing where NumPy arange overshoots', () => {
+  it('gives n timesteps, not diffusers’ n + 1 ending on −1 (T = 1000, n = 61, 103; T = 100, n = 29)', () => {
+    // NumPy: np.round(np.arange(1000, 0, -1000 / 61)) - 1 has 62 entries, ending [32, 15, -1].
+    for (const [numTrainTimesteps, numInferenceSteps, tail] of [
+      [1000, 61, [32, 15]],
+      [1000, 103, [18, 9]],
+      [100, 29, [6, 2]],
+    ] as const) {
+      const timesteps = spacedTimesteps({ numTrainTimesteps, numInferenceSteps, timestepSpacing: 'trailing' });
+      expect(timesteps).toHaveLength(numInferenceSteps);
+      expect(timesteps[0]).toBe(numTrainTimesteps - 1);
+      expect(timesteps.slice(-2)).toEqual(tail);
+    }
+  });
+});
+
 describe('timestep errors', () => {
   it('refuses more inference steps than training steps, saying so', () => {
     expect(() => spacedTimesteps({ numTrainTimesteps: 1000, numInferenceSteps: 1200 })).toThrow(

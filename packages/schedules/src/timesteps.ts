@@ -19,7 +19,8 @@ export interface SpacedTimestepsOptions {
   numInferenceSteps: number;
   /**
    * - `leading` (default, DDPM/DDIM papers): `i · ⌊T/n⌋ + stepsOffset`, so 1000/10 → 900 … 0.
-   * - `trailing`: `round(T − i · T/n) − 1`, starting at T − 1: 999, 899, … 99.
+   * - `trailing`: `round(T − i · T/n) − 1`, starting at T − 1: 999, 899, … 99. Always n of them (for some n,
+   *   diffusers' NumPy arange adds an (n + 1)-th, −1).
    * - `linspace`: `round(linspace(0, T − 1, n))`: 999, 888, … 0.
    */
   timestepSpacing?: TimestepSpacing;
@@ -51,7 +52,11 @@ export function spacedTimesteps(options: SpacedTimestepsOptions): number[] {
     const ratio = Math.floor(total / count);
     timesteps = Array.from({ length: count }, (_, i) => (count - 1 - i) * ratio + offset);
   } else if (spacing === 'trailing') {
-    timesteps = numpyArange(total, 0, -total / count).map((t) => roundHalfToEven(t) - 1);
+    // NumPy's arange has one element too many when T/(T/n) rounds above n (T = 1000: n = 61, 103, 121, …);
+    // diffusers then ends on timestep −1 (read as ᾱ_{T−1} by Python's negative indexing). We keep n.
+    timesteps = numpyArange(total, 0, -total / count)
+      .slice(0, count)
+      .map((t) => roundHalfToEven(t) - 1);
   } else {
     // numpy.linspace(0, T − 1, n): i · step, the last one exactly T − 1 (n = 1 gives [0]).
     const step = count > 1 ? (total - 1) / (count - 1) : 0;
