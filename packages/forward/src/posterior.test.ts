@@ -65,5 +65,9 @@ describe('posteriorCoefficients', () => {
       /`prevTimestep`: expected an integer ≤ 9/,
     );
     expect(() => posteriorCoefficients({ alphaProd: 0.5, alphaProdPrev: Number.NaN })).toThrow(/`alphaProdPrev`/);
+    // t' noisier than t: √(1 − β) of a negative β would be NaN.
+    expect(() => posteriorCoefficients({ alphaProd: 0.5, alphaProdPrev: 0.4 })).toThrow(
+      /`alphaProdPrev`: expected ᾱ of the less noisy level, ≥ alphaProd \(0.5\), received 0.4/,
+    );
   });
 });

@@ -7,7 +7,7 @@
  * with α_t = ᾱ_t/ᾱ_{t'} and β_t = 1 − α_t the effective single-step values between the two levels.
  */
 import type { NoiseSchedule } from '@diffuse/core';
-import { requireInRange, requireInteger } from '@diffuse/core';
+import { requireInRange, requireInteger, ValueError } from '@diffuse/core';
 
 /** Where the posterior is taken: ᾱ of both levels, or a schedule and two timesteps. */
 export type PosteriorLevels =
@@ -46,6 +46,13 @@ export function posteriorCoefficients(levels: PosteriorLevels): PosteriorCoeffic
   } else {
     alphaProd = requireInRange('alphaProd', levels.alphaProd, 0, 1);
     alphaProdPrev = requireInRange('alphaProdPrev', levels.alphaProdPrev, 0, 1);
+    if (alphaProdPrev < alphaProd) {
+      throw new ValueError({
+        argument: 'alphaProdPrev',
+        expected: `ᾱ of the less noisy level, ≥ alphaProd (${alphaProd})`,
+        received: alphaProdPrev,
+      });
+    }
   }
   const betaProd = 1 - alphaProd;
   const betaProdPrev = 1 - alphaProdPrev;
