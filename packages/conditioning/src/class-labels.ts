@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** Class labels as an int32 tensor (the caller owns it): from a number array or an existing tensor. */
 export function classLabelsTensor(labels: readonly number[] | tf.Tensor1D): tf.Tensor1D {
-  if (labels instanceof tf.Tensor) return labels.dtype === 'int32' ? labels.clone() : labels.toInt();
+  if (labels instanceof tf.Tensor) return labels.dtype === 'int32' ? tf.clone(labels) : tf.cast(labels, 'int32');
   labels.forEach((label, i) => {
     requireInteger(`classLabels[${i}]`, label, { min: 0 });
   });
@@ -68,6 +68,10 @@ export class ClassConditioner implements Conditioner<number | null> {
     }
   }
 
+  /**
+   * One int32 label per condition (`null` → `nullClass`); the caller owns the tensor. A label outside
+   * `[0, numClasses)` is a ValueError naming its position.
+   */
   encode(conditions: readonly (number | null)[]): { classLabels: tf.Tensor1D } {
     const labels = conditions.map((condition, i) => {
       if (condition === null) return this.nullClass;
