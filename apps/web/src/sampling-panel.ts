@@ -4,7 +4,7 @@
  */
 import type { Denoiser } from '@diffuse/core';
 import { element, errorMessage, labelled, nextFrame, numberInput, readNumber, select } from './dom.js';
-import { drawImageGrid } from './image-grid.js';
+import { drawImageGrid, gridSize } from './image-grid.js';
 import { runSampling, type SampleFormat, type SamplingResult } from './sampling-pipeline.js';
 import {
   MAX_BATCH_SIZE,
@@ -24,6 +24,9 @@ export interface SamplingPanelOptions {
   /** Called with each finished run (the page records it for the tests and the debug panel). */
   onResult: (result: SamplingResult) => void;
 }
+
+/** Target width of the x_t and x₀ grids, in CSS pixels. */
+const GRID_WIDTH = 240;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -55,7 +58,6 @@ export class SamplingPanel {
   private readonly originalCanvas = element('canvas', { id: 'sample-x0', class: 'pixels', width: 1, height: 1 });
   /** The x_t and x₀ grids, hidden until the first step is drawn. */
   private readonly figures = element('div', { class: 'figures', hidden: true });
-  private readonly scale: number;
   private abort: AbortController | undefined;
   private running: Promise<SamplingResult | undefined> | undefined;
 
@@ -63,8 +65,7 @@ export class SamplingPanel {
     root: HTMLElement,
     private readonly options: SamplingPanelOptions,
   ) {
-    const { initial, format } = options;
-    this.scale = Math.max(2, Math.floor(128 / Math.max(format.height, format.width)));
+    const { initial } = options;
     this.sampler = select('sampler', { ddim: 'DDIM', ddpm: 'DDPM' }, initial.sampler);
     this.steps = numberInput('steps', initial.numInferenceSteps, { min: 1, max: options.numTrainTimesteps, step: 1 });
     this.eta = numberInput('eta', initial.eta, { min: 0, max: 1, step: 0.1 });
@@ -136,6 +137,8 @@ export class SamplingPanel {
     this.status.textContent = `starting ${settings.sampler.toUpperCase()}, ${settings.numInferenceSteps} steps…`;
     const { format } = this.options;
     const shape: [number, number, number, number] = [settings.batchSize, format.height, format.width, format.channels];
+    // Each grid about 240 CSS pixels wide, in whole screen pixels per image pixel.
+    const scale = Math.max(1, Math.floor(GRID_WIDTH / gridSize(shape).width));
     try {
       const result = await runSampling({
         model: this.options.model,
@@ -144,16 +147,16 @@ export class SamplingPanel {
         settings,
         signal: this.abort.signal,
         onStep: async (step) => {
-          drawImageGrid(this.noisyCanvas, { shape, values: step.sample }, this.scale);
+          drawImageGrid(this.noisyCanvas, { shape, values: step.sample }, scale);
           this.figures.hidden = false;
           if (step.predictedOriginal) {
-            drawImageGrid(this.originalCanvas, { shape, values: step.predictedOriginal }, this.scale);
+            drawImageGrid(this.originalCanvas, { shape, values: step.predictedOriginal }, scale);
           }
           this.status.textContent = `step ${step.index + 1}/${step.count} · t = ${step.timestep} · ${step.milliseconds.toFixed(1)} ms/step`;
           await nextFrame();
         },
       });
-      drawImageGrid(this.noisyCanvas, { shape, values: result.sample }, this.scale);
+      drawImageGrid(this.noisyCanvas, { shape, values: result.sample }, scale);
       this.status.textContent = `done: ${result.stepMilliseconds.length} steps, ${timingSummary(result.stepMilliseconds)}`;
       this.options.onResult(result);
       return result;
