@@ -67,6 +67,8 @@ export interface SamplerStepOptions {
   noise?: Tensor4D;
   /** Seeded generator drawing the variance noise (counter-based: depends on step and sample index). */
   generator?: NoiseGeneratorLike;
+  /** Sample index of the first batch item in `generator` draws (batch offsets). Default 0. */
+  firstSample?: number;
   /** DDIM: recompute ε from the clipped x₀. */
   useClippedModelOutput?: boolean;
 }

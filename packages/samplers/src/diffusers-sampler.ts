@@ -25,10 +25,7 @@ import { processOriginalSample } from './thresholding.js';
  * step in `timesteps`, batch item b = sample `firstSample + b`, so an image's noise does not depend on
  * the batch it is in), else from `tf.randomNormal` (unseeded, like diffusers without a generator).
  */
-export interface StepOptions extends SamplerStepOptions {
-  /** Sample index of the first batch item for `generator` draws. Default 0. */
-  firstSample?: number;
-}
+export type StepOptions = SamplerStepOptions;
 
 /** The result of a step: x_{t'} and the (clipped or thresholded) predicted x₀, both owned by the caller. */
 export interface StepOutput extends SamplerStepOutput {

@@ -86,7 +86,7 @@ export async function sample(options: SampleOptions): Promise<Tensor4D> {
     });
   }
   signal?.throwIfAborted();
-  const stepOptions: SamplerStepOptions & { firstSample: number } = { firstSample };
+  const stepOptions: SamplerStepOptions = { firstSample };
   if (generator !== undefined) stepOptions.generator = generator;
   if (options.eta !== undefined) stepOptions.eta = options.eta;
   if (options.useClippedModelOutput !== undefined) stepOptions.useClippedModelOutput = options.useClippedModelOutput;

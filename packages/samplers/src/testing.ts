@@ -182,7 +182,7 @@ export function describeSampler(options: DescribeSamplerOptions): void {
         ...stochastic,
         generator,
         firstSample: batch - 1,
-      } as SamplerStepOptions);
+      });
       const wholeLast = last(whole.prevSample);
       const [a, b] = await Promise.all([wholeLast.data(), alone.prevSample.data()]);
       expect(Array.from(a)).toEqual(Array.from(b));
