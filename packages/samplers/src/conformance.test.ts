@@ -1,5 +1,5 @@
 import { describeBackends } from '@diffuse/backends/testing';
-import { NoiseGenerator, StateError, ValueError } from '@diffuse/core';
+import { ConfigError, NoiseGenerator, StateError, ValueError } from '@diffuse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { runQuickStart } from '../../core/test/quick-start.js';
@@ -44,6 +44,16 @@ describeBackends(
       expect(() => sampler.step(doubled, 900, sample, { eta: 0 })).toThrow(/`eta`: expected no DDIM option/);
       expect(() => sampler.step(doubled, 900, sample, { useClippedModelOutput: true })).toThrow(ValueError);
       tf.dispose([sample, doubled]);
+    });
+
+    it('constructors refuse options they do not have (fromConfig drops other samplers’ keys)', () => {
+      expect(() => new DDIMSampler({ varianceType: 'learned' } as never)).toThrow(
+        /`varianceType`: expected an option of this sampler \(numTrainTimesteps, /,
+      );
+      expect(() => new DDPMSampler({ betaScheduel: 'linear' } as never)).toThrow(ConfigError);
+      expect(() => new DDPMSampler({ setAlphaToOne: false } as never)).toThrow(/`setAlphaToOne`/);
+      const ddim = DDIMSampler.fromConfig({ _class_name: 'DDPMScheduler', variance_type: 'fixed_small' });
+      expect(ddim.config).not.toHaveProperty('variance_type');
     });
 
     it('DDIM refuses a negative or non-finite η', () => {

@@ -4,6 +4,7 @@
  */
 import type { PredictionType, UnknownKeyPolicy } from '@diffuse/core';
 import {
+  ConfigError,
   readDiffusersConfig,
   requireBoolean,
   requireInRange,
@@ -97,7 +98,16 @@ export function resolveCommonOptions<Options extends CommonSamplerOptions>(
 ): Resolved<Options> {
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && key in defaults) merged[key] = value;
+    if (value === undefined) continue;
+    if (!Object.hasOwn(defaults, key)) {
+      throw new ConfigError({
+        argument: key,
+        expected: `an option of this sampler (${Object.keys(defaults).join(', ')})`,
+        received: value,
+        hint: 'A scheduler_config.json with other samplers’ keys goes through `fromConfig`, which drops them',
+      });
+    }
+    merged[key] = value;
   }
   requireOneOf('predictionType', merged.predictionType, PREDICTION_TYPES);
   requireBoolean('clipSample', merged.clipSample);
