@@ -32,7 +32,7 @@ describeBackends('dynamicThreshold', () => {
     it(`thresholds per item at quantile ${ratio}, max ${sampleMaxValue}`, async () => {
       await expectNoTensorLeak(async () => {
         const x = tf.tensor4d(data, shape);
-        const result = dynamicThreshold(x, ratio, sampleMaxValue);
+        const result = dynamicThreshold({ sample: x, dynamicThresholdingRatio: ratio, sampleMaxValue });
         const expected = [0, 1].flatMap((item) => {
           const values = data.slice(item * 50, item * 50 + 50);
           const s = Math.min(Math.max(quantile(values.map(Math.abs), ratio), 1), sampleMaxValue);
@@ -43,6 +43,17 @@ describeBackends('dynamicThreshold', () => {
       });
     });
   }
+});
+
+it('dynamicThreshold refuses a ratio outside [0, 1], a non-positive maximum and a non-NHWC sample', () => {
+  const sample = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+  expect(() => dynamicThreshold({ sample, dynamicThresholdingRatio: 1.5 })).toThrow(
+    /`dynamicThresholdingRatio`: expected a number in \[0, 1\]/,
+  );
+  expect(() => dynamicThreshold({ sample, sampleMaxValue: 0 })).toThrow(/`sampleMaxValue`/);
+  const flat = tf.zeros([4]);
+  expect(() => dynamicThreshold({ sample: flat as tf.Tensor4D })).toThrow(/`sample`: expected a rank-4 tensor/);
+  tf.dispose([sample, flat]);
 });
 
 it('quantile reference matches torch.quantile on a known case', () => {

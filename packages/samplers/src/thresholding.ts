@@ -2,6 +2,7 @@
  * Post-processing of the predicted x₀: dynamic thresholding (Saharia et al. 2022, "Photorealistic
  * Text-to-Image Diffusion Models with Deep Language Understanding" (Imagen), §2.3) or plain clipping.
  */
+import { assertRank, requireInRange, requirePositive } from '@diffuse/core';
 import { clipByValue, clone, maximum, minimum, neg, type Tensor4D, tidy, topk } from '@tensorflow/tfjs-core';
 
 /** The x₀ options of a sampler. */
@@ -15,7 +16,10 @@ export interface OriginalSampleProcessing {
 
 /** Thresholds (when `thresholding`) or clips (when `clipSample`) x₀; a new tensor either way. */
 export function processOriginalSample(original: Tensor4D, options: OriginalSampleProcessing): Tensor4D {
-  if (options.thresholding) return dynamicThreshold(original, options.dynamicThresholdingRatio, options.sampleMaxValue);
+  if (options.thresholding) {
+    const { dynamicThresholdingRatio, sampleMaxValue } = options;
+    return dynamicThreshold({ sample: original, dynamicThresholdingRatio, sampleMaxValue });
+  }
   if (options.clipSample) return clipByValue(original, -options.clipSampleRange, options.clipSampleRange);
   return clone(original);
 }
@@ -29,8 +33,22 @@ export function processOriginalSample(original: Tensor4D, options: OriginalSampl
  * The quantile is torch.quantile's linear interpolation, computed on the device without reading back: with
  * n values per item and r = ratio·(n − 1) (in float32, like torch), the sorted values v_⌊r⌋ and v_⌈r⌉ are
  * the last two of the top n − ⌊r⌋ of |x̂₀|, then lerped with torch's formula.
+ *
+ * @example
+ * const thresholded = dynamicThreshold({ sample: predOriginalSample, dynamicThresholdingRatio: 0.995, sampleMaxValue: 1.5 });
  */
-export function dynamicThreshold(original: Tensor4D, ratio: number, sampleMaxValue: number): Tensor4D {
+export function dynamicThreshold(options: {
+  /** x̂₀, [B, H, W, C]. */
+  sample: Tensor4D;
+  /** The quantile of |x̂₀| that sets s, in [0, 1]. Default 0.995. */
+  dynamicThresholdingRatio?: number;
+  /** The largest s, > 0. Default 1. */
+  sampleMaxValue?: number;
+}): Tensor4D {
+  const original = options.sample;
+  assertRank('sample', original, 4, 'NHWC');
+  const ratio = requireInRange('dynamicThresholdingRatio', options.dynamicThresholdingRatio ?? 0.995, 0, 1);
+  const sampleMaxValue = requirePositive('sampleMaxValue', options.sampleMaxValue ?? 1);
   const [batch, height, width, channels] = original.shape;
   const count = height * width * channels;
   const rank = Math.fround(Math.fround(ratio) * (count - 1));
