@@ -20,6 +20,14 @@ export async function readManifest(distFolder: string): Promise<ModelManifest> {
   return manifest;
 }
 
+/** The scheduler config the page uses for the served model (its `scheduler_config.json`, else the defaults). */
+export async function readServedSchedulerConfig(distFolder: string): Promise<Readonly<Record<string, unknown>>> {
+  const manifest = await readManifest(distFolder);
+  if (!manifest.files.includes('scheduler_config.json')) return DEFAULT_SCHEDULER_CONFIG;
+  const text = await readFile(join(distFolder, manifest.path, 'scheduler_config.json'), 'utf8');
+  return parseConfigJson(text, 'scheduler_config.json');
+}
+
 /** Runs `settings` through the page's pipeline on `backend` with the model in `distFolder`. */
 export async function sampleInNode(options: {
   distFolder: string;
@@ -28,13 +36,11 @@ export async function sampleInNode(options: {
 }): Promise<SamplingResult> {
   const manifest = await readManifest(options.distFolder);
   const folder = join(options.distFolder, manifest.path);
-  const [config, weights] = await Promise.all([
+  const [config, weights, schedulerConfig] = await Promise.all([
     readFile(join(folder, 'config.json'), 'utf8'),
     readFile(join(folder, 'diffusion_pytorch_model.safetensors')),
+    readServedSchedulerConfig(options.distFolder),
   ]);
-  const schedulerConfig = manifest.files.includes('scheduler_config.json')
-    ? parseConfigJson(await readFile(join(folder, 'scheduler_config.json'), 'utf8'), 'scheduler_config.json')
-    : DEFAULT_SCHEDULER_CONFIG;
   await initBackend({ prefer: options.backend, env: {} });
   const model = UNet2DModel.fromFiles(parseDiffusersModel({ config, weights: new Uint8Array(weights) }));
   try {
