@@ -20,8 +20,11 @@ import {
   Trainer,
 } from '../src/index.js';
 
-const distribution = (process.argv[3] ?? 'two-moons') as ToyDistribution;
-const samplingSteps = Number(process.argv[4] ?? 1000);
+// Arguments follow this script's path (or start at argv[2] when the runner removed it).
+const scriptIndex = process.argv.findIndex((argument) => argument.endsWith('two-moons-recipe.ts'));
+const [distributionArgument, stepsArgument] = process.argv.slice(scriptIndex >= 0 ? scriptIndex + 1 : 2);
+const distribution = (distributionArgument ?? 'two-moons') as ToyDistribution;
+const samplingSteps = Number(stepsArgument ?? 1000);
 const steps = 1500;
 const count = 2000;
 
