@@ -144,7 +144,7 @@ describe('playground in headless Chromium', () => {
     expect(maxDifference(result.values.slice(0, perImage), result.values.slice(perImage))).toBeGreaterThan(0.1);
     const mean = result.checksum.sum / result.values.length;
     expect(result.checksum.sumOfSquares / result.values.length - mean * mean).toBeGreaterThan(0.01);
-  });
+  }, 240_000);
 
   it('draws the final sample on the canvas (not blank, and pixel for pixel the returned values)', async () => {
     const result = await page.evaluate(() => window.__diffuseResult!);
@@ -185,7 +185,27 @@ describe('playground in headless Chromium', () => {
     expect(second.settings).toMatchObject({ sampler: 'ddpm', numInferenceSteps: 1 });
     expect(third.values).toEqual(second.values);
     expect(await page.textContent('#memory-stats')).toMatch(/tensors/);
-  });
+  }, 240_000);
+
+  it('stops a run between steps and frees its tensors', async () => {
+    const baseline = await page.evaluate(() => window.__diffuse.memory().numTensors);
+    await page.fill('#steps', '200');
+    await page.click('#sample-run');
+    await page.waitForFunction(
+      () => /^step 2\/200 /.test(document.querySelector('#sample-status')?.textContent ?? ''),
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    await page.click('#sample-stop');
+    await page.waitForFunction(() => document.querySelector('#sample-status')?.textContent === 'stopped', null, {
+      timeout: 60_000,
+    });
+    expect(await page.evaluate(() => window.__diffuseResult!.run)).toBe(3);
+    expect(await page.evaluate(() => window.__diffuse.memory().numTensors)).toBe(baseline);
+    expect(await page.isEnabled('#sample-run')).toBe(true);
+  }, 240_000);
 
   it('shows the forward process: x_t ≈ x₀ at t = 0 and noise at t = T − 1, with the schedule readout', async () => {
     const setTimestep = async (t: number) => {
@@ -235,7 +255,7 @@ describe('playground in headless Chromium', () => {
       expect(pixels.data.some((byte, i) => i % 4 === 3 && byte > 0)).toBe(true);
     }
     expect(await page.evaluate(() => window.__diffuse.memory().numTensors)).toBe(before);
-  });
+  }, 240_000);
 
   it('by default passes over the software WebGPU adapter and falls back to wasm, saying why', async () => {
     wasmPage = await browser.context.newPage();
@@ -272,7 +292,7 @@ describe('playground in headless Chromium', () => {
     } finally {
       await wasmPage.close();
     }
-  });
+  }, 240_000);
 
   it('offers every sampler and reports no page errors', async () => {
     const options = await page.$$eval('#sampler option', (nodes) =>
