@@ -8,9 +8,10 @@ import { addNoise } from '@diffuse/forward';
 import type { DiffusionSchedule } from '@diffuse/schedules';
 import * as tf from '@tensorflow/tfjs-core';
 import { element, errorMessage, labelled, pixelCanvas, select } from './dom.js';
+import { imageFromFile, PATTERNS, type PatternName, patternImage } from './example-images.js';
 import { drawImageGrid } from './image-grid.js';
 import { drawLines } from './plot.js';
-import { type ImageFormat, imageFromFile, PATTERNS, type PatternName, patternImage } from './test-images.js';
+import type { SampleFormat } from './sampling-pipeline.js';
 
 const LAST_SAMPLE = 'last-sample';
 const NOISE_SEED = 1234;
@@ -34,7 +35,7 @@ export class ForwardPanel {
   constructor(
     root: HTMLElement,
     private readonly schedule: DiffusionSchedule,
-    private readonly format: ImageFormat,
+    private readonly format: SampleFormat,
   ) {
     this.scale = Math.max(4, Math.floor(160 / Math.max(format.height, format.width)));
     const options: Record<string, string> = {};

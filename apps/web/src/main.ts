@@ -9,14 +9,14 @@ import { UNet2DModel } from '@diffuse/models';
 import { backendRequest, startBackend } from './backend.js';
 import { DebugPanel, type MemorySnapshot, memorySnapshot } from './debug-panel.js';
 import { byId, errorMessage } from './dom.js';
+import { batchItem } from './example-images.js';
 import { ForwardPanel } from './forward-panel.js';
 import type { ModelManifest } from './model-manifest.js';
 import { SamplingPanel } from './sampling-panel.js';
-import { type SamplingResult, sampleFormatOf } from './sampling-pipeline.js';
+import { type SampleFormat, type SamplingResult, sampleFormatOf } from './sampling-pipeline.js';
 import { settingsFromQuery } from './sampling-settings.js';
 import { DEFAULT_SCHEDULER_CONFIG, scheduleOf } from './scheduler-config.js';
 import { fetchServedModel } from './served-model.js';
-import { batchItem, type ImageFormat } from './test-images.js';
 import { type TrainingSummary, TrainPanel } from './train-panel.js';
 
 /** What the page exposes on `window.__diffuse`. */
@@ -74,6 +74,13 @@ function showFatal(error: unknown): void {
   console.error(error);
 }
 
+/** "DDPMScheduler, v_prediction, squaredcos_cap_v2, T = 1000" from a scheduler config. */
+function describeScheduler(config: Readonly<Record<string, unknown>>): string {
+  const parts = [config._class_name, config.prediction_type ?? 'epsilon', config.beta_schedule ?? 'linear'];
+  if (config.num_train_timesteps !== undefined) parts.push(`T = ${config.num_train_timesteps}`);
+  return parts.map(String).join(', ');
+}
+
 /** The backend menu reloads the page with `?backend=` (tfjs keeps one backend per page here). */
 function wireBackendMenu(request: string): void {
   const menu = byId<HTMLSelectElement>('backend-select');
@@ -106,14 +113,14 @@ async function start(): Promise<void> {
   modelBadge.dataset.kind = served.manifest.source;
   modelBadge.title = served.manifest.origin;
   const model = UNet2DModel.fromFiles(served.files);
-  const format: ImageFormat = sampleFormatOf(model.unetConfig);
+  const format: SampleFormat = sampleFormatOf(model.unetConfig);
   const { height, width, channels: inChannels } = format;
   const schedulerConfig = served.schedulerConfig ?? DEFAULT_SCHEDULER_CONFIG;
   byId('model-note').textContent =
     `${served.manifest.description} ${model.numParameters.toLocaleString('en')} parameters, ` +
     `${height}×${width}×${inChannels}; scheduler: ${
       served.schedulerConfig
-        ? 'scheduler_config.json'
+        ? `scheduler_config.json (${describeScheduler(served.schedulerConfig)})`
         : "diffusers' DDPMScheduler defaults (the folder has no scheduler_config.json)"
     }.`;
   const schedule = scheduleOf(schedulerConfig);

@@ -3,12 +3,7 @@
  * procedural patterns, the last generated sample, or a picture the user picks (resized in a canvas).
  */
 
-/** Image size and channels of the model. */
-export interface ImageFormat {
-  height: number;
-  width: number;
-  channels: number;
-}
+import type { SampleFormat } from './sampling-pipeline.js';
 
 /** The built-in patterns. */
 export const PATTERNS = {
@@ -21,7 +16,7 @@ export const PATTERNS = {
 export type PatternName = keyof typeof PATTERNS;
 
 /** A pattern as one NHWC image ([1, H, W, C] row-major). */
-export function patternImage(name: PatternName, format: ImageFormat): Float32Array {
+export function patternImage(name: PatternName, format: SampleFormat): Float32Array {
   const { height, width, channels } = format;
   const values = new Float32Array(height * width * channels);
   for (let y = 0; y < height; y++) {
@@ -47,13 +42,13 @@ export function patternImage(name: PatternName, format: ImageFormat): Float32Arr
 }
 
 /** One image of a batch (item `index`), as a new array. */
-export function batchItem(values: Float32Array, format: ImageFormat, index: number): Float32Array {
+export function batchItem(values: Float32Array, format: SampleFormat, index: number): Float32Array {
   const size = format.height * format.width * format.channels;
   return values.slice(index * size, (index + 1) * size);
 }
 
 /** Decodes a user-chosen image file and resizes it to `format` (grey for 1 channel), values in [-1, 1]. */
-export async function imageFromFile(file: Blob, format: ImageFormat): Promise<Float32Array> {
+export async function imageFromFile(file: Blob, format: SampleFormat): Promise<Float32Array> {
   const bitmap = await createImageBitmap(file);
   const canvas = document.createElement('canvas');
   canvas.width = format.width;
