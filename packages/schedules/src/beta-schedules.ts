@@ -10,6 +10,7 @@
  * - `laplace`: Hang et al. 2024, "Improved Noise Schedule for Diffusion Training" (the λ = log-SNR
  *   Laplace schedule as diffusers writes it), β capped at 0.999.
  */
+import { requireInRange, requireInteger } from '@diffuse/core';
 import { float32, linspaceFloat32 } from './float32.js';
 
 /** The β schedules diffusers' DDPMScheduler knows (DDIMScheduler only the first three; we allow all). */
@@ -20,16 +21,19 @@ export type BetaScheduleName = (typeof BETA_SCHEDULES)[number];
 
 /**
  * β_t for `t = 0 … numTrainTimesteps − 1` that discretise a continuous ᾱ(τ), τ ∈ [0, 1]:
- * β_t = min(1 − ᾱ((t+1)/T) / ᾱ(t/T), maxBeta). (diffusers' `betas_for_alpha_bar`.)
+ * β_t = min(1 − ᾱ((t+1)/T) / ᾱ(t/T), maxBeta) (diffusers' `betas_for_alpha_bar`; `maxBeta` default 0.999).
  *
  * @example
- * const betas = betasForAlphaBar(1000, (tau) => Math.exp(-12 * tau)); // diffusers' "exp" transform
+ * const betas = betasForAlphaBar({ numTrainTimesteps: 1000, alphaBar: (tau) => Math.exp(-12 * tau) }); // "exp"
  */
-export function betasForAlphaBar(
-  numTrainTimesteps: number,
-  alphaBar: (tau: number) => number,
-  maxBeta = 0.999,
-): Float64Array {
+export function betasForAlphaBar(options: {
+  numTrainTimesteps: number;
+  alphaBar: (tau: number) => number;
+  maxBeta?: number;
+}): Float64Array {
+  const { numTrainTimesteps, alphaBar } = options;
+  requireInteger('numTrainTimesteps', numTrainTimesteps, { min: 1 });
+  const maxBeta = requireInRange('maxBeta', options.maxBeta ?? 0.999, 0, 1);
   const betas = new Float64Array(numTrainTimesteps);
   for (let t = 0; t < numTrainTimesteps; t++) {
     const ratio = alphaBar((t + 1) / numTrainTimesteps) / alphaBar(t / numTrainTimesteps);
@@ -71,9 +75,9 @@ export function betasFor(options: {
     case 'scaled_linear':
       return linspaceFloat32(Math.sqrt(betaStart), Math.sqrt(betaEnd), steps).map((root) => float32(root * root));
     case 'squaredcos_cap_v2':
-      return betasForAlphaBar(steps, cosineAlphaBar);
+      return betasForAlphaBar({ numTrainTimesteps: steps, alphaBar: cosineAlphaBar });
     case 'laplace':
-      return betasForAlphaBar(steps, laplaceAlphaBar);
+      return betasForAlphaBar({ numTrainTimesteps: steps, alphaBar: laplaceAlphaBar });
     case 'sigmoid': {
       const range = float32(betaEnd - betaStart);
       const start = float32(betaStart);

@@ -1,6 +1,7 @@
 import { ConfigError, toCamelCase, ValueError } from '@diffuse/core';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose, golden } from '../../samplers/test/golden.js';
+import { betasForAlphaBar } from './beta-schedules.js';
 import { createSchedule, type ScheduleOptions, scheduleFromBetas } from './schedule.js';
 
 const camel = (config: Record<string, unknown>): ScheduleOptions =>
@@ -64,6 +65,20 @@ describe('schedule views', () => {
   it('builds a schedule from explicit β', () => {
     const schedule = scheduleFromBetas(Float64Array.from([0.5, 0.5]));
     expect(Array.from(schedule.alphasCumprod)).toEqual([0.5, 0.25]);
+  });
+});
+
+describe('betasForAlphaBar', () => {
+  it('discretises ᾱ(τ): diffusers’ "exp" transform gives the constant β = 1 − e^(−12/T), capped by maxBeta', () => {
+    const alphaBar = (tau: number) => Math.exp(-12 * tau);
+    const betas = betasForAlphaBar({ numTrainTimesteps: 1000, alphaBar });
+    expect(new Set(betas).size).toBe(1);
+    expect(betas[0]).toBe(Math.fround(1 - Math.exp(-0.012)));
+    expect(Array.from(betasForAlphaBar({ numTrainTimesteps: 4, alphaBar, maxBeta: 0.5 }))).toEqual([
+      0.5, 0.5, 0.5, 0.5,
+    ]);
+    expect(() => betasForAlphaBar({ numTrainTimesteps: 0, alphaBar })).toThrow(/`numTrainTimesteps`/);
+    expect(() => betasForAlphaBar({ numTrainTimesteps: 10, alphaBar, maxBeta: 2 })).toThrow(/`maxBeta`/);
   });
 });
 
