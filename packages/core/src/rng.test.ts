@@ -64,6 +64,10 @@ describe('NoiseGenerator (numbers)', () => {
     const values = new NoiseGenerator(1).integerArray({ shape: [10_000], step: 0, low: 0, high: 1000 });
     expect(Math.min(...values)).toBe(0);
     expect(Math.max(...values)).toBe(999);
+    // 24-bit uniforms: a wider span could not reach every integer.
+    expect(() => new NoiseGenerator(1).integerArray({ shape: [1], step: 0, low: 0, high: 2 ** 24 + 1 })).toThrow(
+      /`high`: expected an integer in \[1, 16777216\]/,
+    );
   });
 
   it('rejects bad arguments with typed errors', () => {

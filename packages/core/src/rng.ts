@@ -165,10 +165,13 @@ export class NoiseGenerator implements NoiseGeneratorLike {
     return out;
   }
 
-  /** Integers uniform in [low, high) per sample: shape [batch] or [batch, k]. */
+  /**
+   * Integers uniform in [low, high) per sample: shape [batch] or [batch, k]. Drawn from 24-bit uniforms,
+   * so `high − low` is at most 2²⁴ (exactly uniform when it is a power of two, within 2⁻²⁴·span otherwise).
+   */
   integerArray(options: DrawOptions & { low: number; high: number }): Int32Array {
-    const low = requireInteger('low', options.low);
-    const high = requireInteger('high', options.high, { min: low + 1 });
+    const low = requireInteger('low', options.low, { min: -(2 ** 31) });
+    const high = requireInteger('high', options.high, { min: low + 1, max: Math.min(low + 2 ** 24, 2 ** 31) });
     const uniform = this.uniformArray({ ...options, stream: options.stream ?? 'integers' });
     const span = high - low;
     return Int32Array.from(uniform, (u) => Math.min(high - 1, low + Math.floor(u * span)));
