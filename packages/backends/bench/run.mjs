@@ -12,6 +12,8 @@ const tfjsCore = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfj
 
 const script = process.argv[2];
 if (!script) throw new Error('usage: node run.mjs <script.ts> [arguments...]');
+// The script sees its own arguments from process.argv[2] on, as if run directly.
+process.argv.splice(2, 1);
 const conditions = ['@diffuse/source', 'node', 'import', 'module', 'default'];
 const server = await createServer({
   configFile: false,

@@ -115,10 +115,15 @@ async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<L
   return { details: `WebGPU adapter: ${description || 'unknown'}`, software };
 }
 
-/** Environment variable: XNNPACK threads of the wasm backend in Node (default: every core, at most 8). */
+/**
+ * Environment variable: XNNPACK threads of the wasm backend in Node, 1–8 (default 1). More than one
+ * starts tfjs' threaded SIMD build (./wasm/node-threads.ts). Opt-in: on a machine shared with other jobs
+ * the thread pool waits for descheduled workers and was 3–4× slower on the small U-Net than one thread
+ * (docs/benchmarks.md).
+ */
 export const WASM_THREADS_ENV_VAR = 'DIFFUSE_WASM_THREADS';
 
-/** The thread count asked for by {@link WASM_THREADS_ENV_VAR}, or the default: one per core, at most 8. */
+/** The thread count asked for by {@link WASM_THREADS_ENV_VAR} (default 1). */
 async function requestedWasmThreads(): Promise<number> {
   const { MAX_WASM_THREADS } = await import('./wasm/node-threads.js');
   const value = readEnv(WASM_THREADS_ENV_VAR);
@@ -133,9 +138,7 @@ async function requestedWasmThreads(): Promise<number> {
     }
     return threads;
   }
-  const os = await import('node:os');
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+  return 1;
 }
 
 async function loadWasm(platform: Platform): Promise<LoadedBackend> {

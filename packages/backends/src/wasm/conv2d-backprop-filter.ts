@@ -56,7 +56,7 @@ export function conv2dBackpropFilter(args: KernelArguments): TensorInfo {
   const dy = args.inputs.dy as TensorInfo;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   const convInfo = filterGradientInfo(x, attrs);
-  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels } = convInfo;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = convInfo;
   const expectedDy = [batchSize, outHeight, outWidth, outChannels];
   if (dy.shape.length !== 4 || dy.shape.some((size, axis) => size !== expectedDy[axis])) {
@@ -65,6 +65,23 @@ export function conv2dBackpropFilter(args: KernelArguments): TensorInfo {
 
   const scope = new KernelScope(args.backend);
   try {
+    const pointwise =
+      filterHeight === 1 &&
+      filterWidth === 1 &&
+      strideHeight === 1 &&
+      strideWidth === 1 &&
+      padInfo.top + padInfo.bottom + padInfo.left + padInfo.right === 0;
+    if (pointwise) {
+      // 1×1 stride 1 (a U-Net shortcut): dW = xᵀ·dy over all N·H·W pixels, one plain product.
+      const pixels = batchSize * inHeight * inWidth;
+      const xTransposed = scope.transpose(scope.reshape(x, [pixels, inChannels]), [1, 0]);
+      const product = scope.runStock(
+        'BatchMatMul',
+        { a: scope.reshape(xTransposed, [1, inChannels, pixels]), b: scope.reshape(dy, [1, pixels, outChannels]) },
+        { transposeA: false, transposeB: false },
+      );
+      return scope.keep(scope.reshape(product, [1, 1, inChannels, outChannels]));
+    }
     // Rows of x̃ the gradient reads: (outHeight - 1)·s + kh of them, from -padTop on.
     const usedRows = (outHeight - 1) * strideHeight + filterHeight;
     const usedColumns = (outWidth - 1) * strideWidth + filterWidth;

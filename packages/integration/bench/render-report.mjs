@@ -1,0 +1,145 @@
+// Renders docs/benchmarks.md from the report bench/run-all.mjs collects (docs/benchmarks.json).
+// Re-render without re-measuring: node packages/integration/bench/render-report.mjs
+
+const fixed = (value, digits = 1) =>
+  typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
+const percent = (value) =>
+  typeof value === 'number' && Number.isFinite(value) ? `${(100 * value).toFixed(0)} %` : '—';
+const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**missed**');
+
+function modelOf(report, variant, name) {
+  return report.variants[variant]?.models?.find((model) => model.name === name);
+}
+
+function measuredCells(part) {
+  if (!part) return ['—', '—', '—', '—'];
+  if (part.error) return [`fails: ${part.error.slice(0, 70)}`, '', '', ''];
+  return [
+    `${fixed(part.imagesPerSecond, 2)} (batch ${part.batch})`,
+    `${fixed(part.timing?.wallMs, 0)} / ${fixed(part.timing?.cpuMs, 0)}`,
+    `${fixed(part.gflopsWall)} / ${fixed(part.gflopsCpu)}`,
+    part.tensorGrowthPerStep === undefined ? '' : String(part.tensorGrowthPerStep),
+  ];
+}
+
+function modelTable(report, name) {
+  const rows = [
+    '| backend | pass | images/s | ms per batch (wall / CPU) | GFLOP/s (wall / per CPU-second) | tensor growth per step |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [key, variant] of Object.entries(report.variants)) {
+    const model = modelOf(report, key, name);
+    if (!model) {
+      rows.push(`| ${variant.label} | — | ${variant.error ?? 'not run'} | | | |`);
+      continue;
+    }
+    rows.push(`| ${variant.label} | forward | ${measuredCells(model.forward).slice(0, 3).join(' | ')} | |`);
+    if (model.train) rows.push(`| ${variant.label} | training step | ${measuredCells(model.train).join(' | ')} |`);
+  }
+  return rows.join('\n');
+}
+
+/** The issue's targets, as ratios measured in this run. */
+function targets(report) {
+  const small = 'fashion-mnist-unet';
+  const ours = modelOf(report, 'wasm', small);
+  const oursOne = modelOf(report, 'wasm-1thread', small) ?? ours;
+  const cpu = modelOf(report, 'cpu', small);
+  const peak = report.nativeGemm?.oneThread;
+  const rows = ['| target | measured | verdict |', '|---|---|---|'];
+  const trainShare = ours?.train?.gflopsCpu / ours?.forward?.gflopsCpu;
+  const trainShareWall = ours?.train?.gflopsWall / ours?.forward?.gflopsWall;
+  rows.push(
+    `| training step on wasm (ours) ≥ 60 % of the GFLOP/s of its forward pass | ${percent(trainShare)} per CPU-second (${percent(trainShareWall)} wall) | ${verdict(Number.isFinite(trainShare) ? trainShare >= 0.6 : undefined)} |`,
+  );
+  const speedup = ours?.train?.imagesPerSecond / cpu?.train?.imagesPerSecond;
+  rows.push(
+    `| training step on wasm (ours) ≥ 50× stock cpu | ${fixed(speedup, 0)}× (images/s, wall) | ${verdict(Number.isFinite(speedup) ? speedup >= 50 : undefined)} |`,
+  );
+  const ofPeak = oursOne?.forward?.gflopsCpu / peak?.gflopsCpuMedian;
+  rows.push(
+    `| U-Net forward on wasm (1 thread) ≥ 15 % of native one-thread GEMM peak | ${fixed(oursOne?.forward?.gflopsCpu)} of ${fixed(peak?.gflopsCpuMedian)} GFLOP/s per CPU-second = ${percent(ofPeak)} | ${verdict(Number.isFinite(ofPeak) ? ofPeak >= 0.15 : undefined)} |`,
+  );
+  const overhead = ours?.sampling?.overheadFraction;
+  rows.push(
+    `| sampler + schedule overhead < 1 % of a sampling step | ${fixed(ours?.sampling?.trivialDenoiserMsPerStep, 2)} ms of ${fixed(ours?.sampling?.unetMsPerStep, 0)} ms = ${fixed(100 * overhead, 2)} % | ${verdict(overhead === undefined ? undefined : overhead < 0.01)} |`,
+  );
+  const growth = [
+    ours?.train?.tensorGrowthPerStep,
+    ours?.sampling?.tensorGrowthPerStep?.unet,
+    ours?.sampling?.tensorGrowthPerStep?.trivial,
+  ];
+  rows.push(
+    `| zero tensor growth per step (training; sampling with U-Net / trivial denoiser) | ${growth.map((g) => (g === undefined ? '—' : String(g))).join(' / ')} | ${verdict(growth.every((g) => g === undefined) ? undefined : growth.every((g) => g === 0 || g === undefined))} |`,
+  );
+  return rows.join('\n');
+}
+
+export function renderMarkdown(report) {
+  const one = report.nativeGemm?.oneThread ?? {};
+  const all = report.nativeGemm?.allThreads ?? {};
+  const gemm = (entry) =>
+    entry.error
+      ? entry.error
+      : `${fixed(entry.gflopsWallMedian)} wall median, ${fixed(entry.gflopsWallBest)} best, ${fixed(entry.gflopsCpuMedian)} per CPU-second`;
+  const ours = modelOf(report, 'wasm', 'fashion-mnist-unet');
+  return `# Benchmarks
+
+Measured by \`pnpm bench\` (\`node packages/integration/bench/run-all.mjs\`), ${report.date.slice(0, 16).replace('T', ' ')} UTC,
+${report.minutes ? `${report.minutes.toFixed(0)} min` : ''} on ${report.machine.cpu}, ${report.machine.logicalCores} logical cores, Node ${report.machine.node}.
+Raw numbers: [benchmarks.json](benchmarks.json). Re-render this page from them: \`node packages/integration/bench/render-report.mjs\`.
+
+**Read the numbers as ratios within this run.** The machine is shared (load average ${report.loadAverageAtStart.map((l) => l.toFixed(1)).join(', ')}
+at the start on ${report.machine.logicalCores} cores), so wall-clock times are inflated by waiting for a core. Each row gives the
+median wall time *and* the median CPU time of the process (user + system, all threads): GFLOP/s "per CPU-second" is
+the work rate while running, the steadier measure here. FLOPs are analytic: 2·multiply-adds of the convolutions and
+matrix products each backend executes (counted from \`tf.profile\` at batch 1: forward, dx, dW), elementwise work not
+counted.
+
+**GPU: this session had no GPU machine**, so there is no WebGPU row. \`packages/integration/bench/gpu.sh\` runs the
+same benchmark with a \`webgpu\` row on a machine that has one. (WebGPU on SwiftShader, the software Vulkan driver
+available here, runs a conv layer in seconds; it is a correctness path, not a speed path.)
+
+## Native reference: float32 GEMM (numpy ${one.numpy ?? ''}, ${one.blas ?? ''}, 1024³)
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on this machine; they pin a slower kernel) are unset for this
+subprocess only.
+
+| threads | GFLOP/s |
+|---|---|
+| 1 | ${gemm(one)} |
+| ${all.threads ?? 'all'} | ${gemm(all)} |
+
+## Targets (issue #5)
+
+${targets(report)}
+
+## Reference small U-Net (Fashion-MNIST)
+
+${ours?.description ?? ''}; ${ours?.parameters?.toLocaleString('en-US') ?? '?'} parameters,
+${fixed((ours?.forward?.flopsPerImage ?? 0) / 1e6, 0)} MFLOP per image forward, ${fixed((ours?.train?.flopsPerImage ?? 0) / 1e6, 0)} MFLOP per image per training step
+(forward, loss, all gradients, Adam update). The cpu rows use batch 1–2 and one run (a cpu training step takes minutes).
+
+${modelTable(report, 'fashion-mnist-unet')}
+
+Where the training step's CPU time goes on wasm (ours), by kernel (top-level kernel calls):
+
+${(ours?.train?.kernelCpuMs ?? []).map((line) => `- ${line}`).join('\n')}
+
+Sampling (${ours?.sampling?.sampler ?? 'DDIM'}, batch ${ours?.sampling?.batch ?? '?'}): ${fixed(ours?.sampling?.trivialDenoiserMsPerStep, 2)} ms per step with a trivial denoiser
+(sampler, schedule and loop), ${fixed(ours?.sampling?.unetMsPerStep, 0)} ms per step with the U-Net.
+
+## DDPM CIFAR-10 (google/ddpm-cifar10-32 config), forward
+
+${modelTable(report, 'ddpm-cifar10-32')}
+`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { dirname, join, resolve } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const docs = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'docs');
+  const report = JSON.parse(readFileSync(join(docs, 'benchmarks.json'), 'utf8'));
+  writeFileSync(join(docs, 'benchmarks.md'), renderMarkdown(report));
+}

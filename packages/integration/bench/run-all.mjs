@@ -1,0 +1,73 @@
+// `pnpm bench` for @diffuse: the U-Net benchmarks on every backend variant, this CPU's native GEMM peak,
+// and the report: docs/benchmarks.json (raw) and docs/benchmarks.md (tables, targets).
+//
+//   node packages/integration/bench/run-all.mjs            (from the repository root or this package)
+//   DIFFUSE_BENCH_VARIANTS=wasm,webgpu node …/run-all.mjs  (a subset; webgpu only where a GPU exists)
+//
+// One child process per variant: the wasm thread count is fixed when the backend starts.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderMarkdown } from './render-report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const runner = join(root, 'packages/backends/bench/run.mjs');
+const scratch = mkdtempSync(join(tmpdir(), 'diffuse-bench-'));
+
+const VARIANTS = {
+  wasm: { label: 'wasm (ours, default threads)', variant: 'wasm', env: {} },
+  'wasm-1thread': { label: 'wasm (ours, 1 thread)', variant: 'wasm', env: { DIFFUSE_WASM_THREADS: '1' } },
+  'wasm-stock': {
+    label: 'wasm (stock tfjs-backend-wasm, 1 thread)',
+    variant: 'wasm-stock',
+    env: { DIFFUSE_WASM_THREADS: '1' },
+  },
+  cpu: { label: 'cpu (tfjs-backend-cpu)', variant: 'cpu', env: {} },
+  webgpu: { label: 'webgpu', variant: 'webgpu', env: {} },
+};
+const requested = (process.env.DIFFUSE_BENCH_VARIANTS ?? 'wasm,wasm-1thread,wasm-stock,cpu').split(',');
+
+function gemmPeak(threads) {
+  const environment = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  // May be set on this machine and pin a slower kernel: unset for this subprocess only.
+  delete environment.OPENBLAS_CORETYPE;
+  delete environment.OPENBLAS_L2_SIZE;
+  const run = spawnSync('python3', [join(here, 'gemm-peak.py'), '1024'], { env: environment, encoding: 'utf8' });
+  if (run.error) return { error: `python3 not available: ${run.error.message}` };
+  if (run.status !== 0) return { error: `numpy GEMM failed: ${run.stderr.trim().split('\n').at(-1)}` };
+  return JSON.parse(run.stdout);
+}
+
+const started = new Date();
+const report = {
+  date: started.toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', logicalCores: cpus().length, node: process.version },
+  loadAverageAtStart: (await import('node:os')).loadavg(),
+  nativeGemm: { oneThread: gemmPeak(1), allThreads: gemmPeak(cpus().length) },
+  variants: {},
+};
+for (const key of requested) {
+  const spec = VARIANTS[key];
+  if (!spec) throw new Error(`unknown variant ${key}; known: ${Object.keys(VARIANTS).join(', ')}`);
+  const out = join(scratch, `${key}.json`);
+  console.log(`— ${spec.label}`);
+  const run = spawnSync(process.execPath, [runner, join(here, 'unet.ts'), spec.variant, out], {
+    cwd: root,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  report.variants[key] =
+    run.status === 0
+      ? { label: spec.label, ...JSON.parse(readFileSync(out, 'utf8')) }
+      : { label: spec.label, error: `exit status ${run.status}` };
+}
+report.loadAverageAtEnd = (await import('node:os')).loadavg();
+report.minutes = (Date.now() - started.getTime()) / 60000;
+
+const docs = join(root, 'docs');
+writeFileSync(join(docs, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(docs, 'benchmarks.md'), renderMarkdown(report));
+console.log(`wrote docs/benchmarks.json and docs/benchmarks.md (${report.minutes.toFixed(1)} min)`);

@@ -1,0 +1,120 @@
+/**
+ * The U-Nets the benchmarks measure, and the analytic FLOP count of what a backend executes.
+ */
+import type { UNet2DConfigInput } from '@diffuse/models';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A benchmarked model: its config, image shape and whether a training step is measured. */
+export interface BenchModel {
+  name: string;
+  description: string;
+  config: UNet2DConfigInput;
+  image: [number, number, number];
+  train: boolean;
+}
+
+/**
+ * Reference small U-Net for Fashion-MNIST 28×28 (no app or trainer config existed when this was
+ * chosen): three levels of 32/64/64 channels (28 → 14 → 7), one ResNet block per level, attention at
+ * 14×14 (8 heads of 8 channels, diffusers' default head size) and in the 7×7 mid block.
+ */
+export const FASHION_MNIST_UNET: BenchModel = {
+  name: 'fashion-mnist-unet',
+  description:
+    'UNet2DModel 28×28×1, blockOutChannels [32, 64, 64], layersPerBlock 1, AttnDownBlock2D/AttnUpBlock2D at 14×14, normNumGroups 8',
+  config: {
+    sampleSize: 28,
+    inChannels: 1,
+    outChannels: 1,
+    blockOutChannels: [32, 64, 64],
+    layersPerBlock: 1,
+    downBlockTypes: ['DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D'],
+    upBlockTypes: ['UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'],
+    normNumGroups: 8,
+  },
+  image: [28, 28, 1],
+  train: true,
+};
+
+/** diffusers' `google/ddpm-cifar10-32` configuration (35.7 M parameters), forward only. */
+export const DDPM_CIFAR10: BenchModel = {
+  name: 'ddpm-cifar10-32',
+  description: 'google/ddpm-cifar10-32 config: 32×32×3, blockOutChannels [128, 256, 256, 256], layersPerBlock 2',
+  config: {
+    sampleSize: 32,
+    inChannels: 3,
+    outChannels: 3,
+    blockOutChannels: [128, 256, 256, 256],
+    downBlockTypes: ['DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D', 'DownBlock2D'],
+    upBlockTypes: ['UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'],
+    layersPerBlock: 2,
+    attentionHeadDim: null,
+    normEps: 1e-6,
+    downsamplePadding: 0,
+    flipSinToCos: false,
+    freqShift: 1,
+    normNumGroups: 32,
+    actFn: 'silu',
+    timeEmbeddingType: 'positional',
+    resnetTimeScaleShift: 'default',
+    centerInputSample: false,
+    midBlockScaleFactor: 1,
+  },
+  image: [32, 32, 3],
+  train: false,
+};
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Multiply-adds ×2 of one executed kernel, from its input shapes: convolutions (forward and both
+ * gradients) and matrix products. Elementwise work (norms, activations, softmax, the optimiser) is not
+ * counted: GFLOP/s here measure the dense math.
+ */
+export function kernelFlops(
+  name: string,
+  inputShapes: readonly (readonly number[])[],
+  output: readonly number[],
+): number {
+  const [first, second] = inputShapes;
+  if (!first || !second) return 0;
+  switch (name) {
+    case 'Conv2D':
+    case 'FusedConv2D': {
+      // x [N,H,W,Ci], filter [kh,kw,Ci,Co], output [N,Ho,Wo,Co]
+      const [kh = 0, kw = 0, ci = 0] = second;
+      return 2 * product(output) * kh * kw * ci;
+    }
+    case 'Conv2DBackpropInput': {
+      // dy [N,Ho,Wo,Co], filter [kh,kw,Ci,Co]: the same products as the forward pass
+      const [kh = 0, kw = 0, ci = 0] = second;
+      return 2 * product(first) * kh * kw * ci;
+    }
+    case 'Conv2DBackpropFilter': {
+      // x [N,H,W,Ci], dy [N,Ho,Wo,Co], output dW [kh,kw,Ci,Co]
+      return 2 * product(second) * product(output.slice(0, 3));
+    }
+    case 'BatchMatMul':
+    case '_FusedMatMul': {
+      // output [..., M, N]; a is [..., M, K] or (transposed) [..., K, M]
+      const rows = output.at(-2);
+      const inner = first.at(-2) === rows ? first.at(-1) : first.at(-2);
+      return 2 * product(output) * (inner ?? 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** FLOPs (analytic, see {@link kernelFlops}) of everything `body` executes, from `tf.profile`. */
+export async function countFlops(body: () => tf.Tensor | tf.Tensor[]): Promise<number> {
+  const info = await tf.profile(body);
+  tf.dispose(info.result as tf.Tensor | tf.Tensor[]);
+  let flops = 0;
+  for (const kernel of info.kernels) {
+    flops += kernelFlops(kernel.name, kernel.inputShapes, kernel.outputShapes[0] ?? []);
+  }
+  return flops;
+}
