@@ -62,6 +62,12 @@ describeBackends(
       const sample = x();
       expect(() => sampler.step(sample, 900, sample, { eta: -0.5 })).toThrow(/`eta`: expected η ≥ 0/);
       expect(() => sampler.step(sample, 900, sample, { eta: Number.NaN })).toThrow(/`eta`: expected a finite number/);
+      // η > 1 is allowed while σ_t² ≤ 1 − ᾱ_{t'}; beyond, diffusers returns NaN, we say so.
+      const fine = sampler.step(sample, 900, sample, { eta: 1.1, noise: sample });
+      tf.dispose([fine.prevSample, fine.predOriginalSample]);
+      expect(() => sampler.step(sample, 900, sample, { eta: 50, noise: sample })).toThrow(
+        /`eta`: expected η ≤ [0-9.]+ at timestep 900/,
+      );
       sample.dispose();
     });
 

@@ -105,6 +105,15 @@ export class DDIMSampler extends DiffusersSampler<DDIMSamplerOptions> {
 
     // 4. σ_t(η) = η·√((1 − ᾱ_{t'})/(1 − ᾱ_t))·√(1 − ᾱ_t/ᾱ_{t'}), eq. (16): η times the posterior std
     const stdDev = eta * Math.sqrt(posteriorCoefficients({ alphaProd, alphaProdPrev }).variance);
+    // 6.'s √(1 − ᾱ_{t'} − σ_t²) is real for η ≤ 1 (rounding aside); a larger η can make it NaN (diffusers: NaN).
+    const directionSquared = 1 - alphaProdPrev - stdDev ** 2;
+    if (directionSquared < -1e-12) {
+      throw new ValueError({
+        argument: 'eta',
+        expected: `η ≤ ${Math.sqrt((1 - alphaProdPrev) / (stdDev / eta) ** 2)} at timestep ${timestep} (σ_t² ≤ 1 − ᾱ_{t'})`,
+        received: eta,
+      });
+    }
 
     return tidyRecord(() => {
       // 2. "predicted x_0", then 3. clip or threshold it
@@ -114,7 +123,7 @@ export class DDIMSampler extends DiffusersSampler<DDIMSamplerOptions> {
         ? predictionToEpsilon({ predictionType: 'sample', modelOutput: predOriginalSample, sample, alphaProd })
         : predictionToEpsilon({ predictionType, modelOutput, sample, alphaProd });
       // 6. "direction pointing to x_t", eq. (12): √(1 − ᾱ_{t'} − σ_t²)·ε
-      const direction = predEpsilon.mul(Math.sqrt(1 - alphaProdPrev - stdDev ** 2));
+      const direction = predEpsilon.mul(Math.sqrt(Math.max(0, directionSquared)));
       // 7. x_{t'} = √ᾱ_{t'}·x₀ + direction (+ σ_t·z when η > 0), eq. (12)
       let prevSample: Tensor4D = predOriginalSample.mul(Math.sqrt(alphaProdPrev)).add(direction);
       if (eta > 0) prevSample = prevSample.add(this.varianceNoise(sample, stepIndex, options).mul(stdDev));
