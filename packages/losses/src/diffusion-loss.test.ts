@@ -299,6 +299,11 @@ describeBackends('diffusionLoss', () => {
       expectError(() => diffusionLoss({ prediction, target, huberDelta: 1 }), ConfigError, /huberDelta.*mse/);
       expectError(() => diffusionLoss({ prediction, target, kind: 'huber', huberDelta: 0 }), ValueError, /huberDelta/);
       const minSnr = { type: 'min_snr', gamma: 5 } as const;
+      // A misspelt option is refused, not replaced by its default.
+      expect(() => diffusionLoss({ prediction, target, reduce: 'sum' } as never)).toThrow(
+        /`reduce`: expected an option of diffusionLoss/,
+      );
+      expect(() => createDiffusionLoss({ weigthing: minSnr } as never)).toThrow(ConfigError);
       expectError(
         () => diffusionLoss({ prediction, target, weighting: minSnr, timesteps: [1, 2, 3] }),
         ConfigError,

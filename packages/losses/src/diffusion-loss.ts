@@ -63,6 +63,33 @@ export interface DiffusionLossOptions {
 
 const REDUCTIONS = ['mean', 'sum', 'none'] as const satisfies readonly LossReduction[];
 
+const OPTION_KEYS: readonly (keyof DiffusionLossOptions)[] = [
+  'prediction',
+  'target',
+  'predictionType',
+  'timesteps',
+  'schedule',
+  'weighting',
+  'kind',
+  'huberDelta',
+  'weights',
+  'mask',
+  'reduction',
+];
+
+/** A misspelt option would silently fall back to its default: refuse it. */
+function checkOptionKeys(options: object): void {
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError({
+        argument: key,
+        expected: `an option of diffusionLoss (${OPTION_KEYS.join(', ')})`,
+        received: key,
+      });
+    }
+  }
+}
+
 /**
  * The diffusion training loss (see the module comment for the exact formulas). Differentiable with
  * respect to `prediction` (use it inside `tf.variableGrads`); returns a new tensor, disposes nothing.
@@ -74,6 +101,7 @@ const REDUCTIONS = ['mean', 'sum', 'none'] as const satisfies readonly LossReduc
  *     timesteps, schedule, weighting: { type: 'min_snr', gamma: 5 } }) as tf.Scalar);
  */
 export function diffusionLoss(options: DiffusionLossOptions): Tensor {
+  checkOptionKeys(options);
   const { prediction, target, mask } = options;
   const predictionType = requireOneOf('predictionType', options.predictionType ?? 'epsilon', PREDICTION_TYPES);
   const kind = requireOneOf('kind', options.kind ?? 'mse', LOSS_KINDS);
@@ -132,6 +160,7 @@ export function createDiffusionLoss(
   settings: Omit<DiffusionLossOptions, 'prediction' | 'target' | 'timesteps' | 'weights' | 'mask'> = {},
 ): (input: LossInput) => Tensor {
   // Validate the fixed settings once, eagerly, so a bad option fails at construction.
+  checkOptionKeys(settings);
   requireOneOf('predictionType', settings.predictionType ?? 'epsilon', PREDICTION_TYPES);
   requireOneOf('reduction', settings.reduction ?? 'mean', REDUCTIONS);
   checkHuberDelta(requireOneOf('kind', settings.kind ?? 'mse', LOSS_KINDS), settings.huberDelta);
