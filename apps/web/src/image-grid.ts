@@ -18,9 +18,11 @@ export function gridColumns(count: number): number {
 }
 
 /** Pixel size of the grid canvas for a batch (1-pixel gaps between images). */
-export function gridSize(shape: readonly [number, number, number, number]): { width: number; height: number } {
+export function gridSize(
+  shape: readonly [number, number, number, number],
+  columns = gridColumns(shape[0]),
+): { width: number; height: number } {
   const [batch, height, width] = shape;
-  const columns = gridColumns(batch);
   const rows = Math.ceil(batch / columns);
   return { width: columns * (width + 1) - 1, height: rows * (height + 1) - 1 };
 }
@@ -30,10 +32,15 @@ function toByte(value: number): number {
   return byte < 0 ? 0 : byte > 255 ? 255 : byte;
 }
 
-/** Resizes `canvas` to the grid and draws the batch. */
-export function drawImageGrid(canvas: HTMLCanvasElement, batch: ImageBatch, scale: number): void {
+/** Resizes `canvas` to the grid and draws the batch (`columns` per row: default as square as possible). */
+export function drawImageGrid(
+  canvas: HTMLCanvasElement,
+  batch: ImageBatch,
+  scale: number,
+  columns = gridColumns(batch.shape[0]),
+): void {
   const [count, height, width, channels] = batch.shape;
-  const size = gridSize(batch.shape);
+  const size = gridSize(batch.shape, columns);
   if (canvas.width !== size.width || canvas.height !== size.height) {
     canvas.width = size.width;
     canvas.height = size.height;
@@ -42,7 +49,6 @@ export function drawImageGrid(canvas: HTMLCanvasElement, batch: ImageBatch, scal
   }
   const context = context2d(canvas);
   const image = context.createImageData(size.width, size.height);
-  const columns = gridColumns(count);
   const colour = channels === 3;
   for (let item = 0; item < count; item++) {
     const left = (item % columns) * (width + 1);

@@ -27,6 +27,9 @@ export interface SamplingPanelOptions {
 
 /** Target width of the x_t and x₀ grids, in CSS pixels. */
 const GRID_WIDTH = 240;
+/** Frames of the denoising strip, and its target width. */
+const STRIP_FRAMES = 10;
+const STRIP_WIDTH = 440;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -56,6 +59,11 @@ export class SamplingPanel {
   private readonly status = element('p', { class: 'status', id: 'sample-status' }, ['ready']);
   private readonly noisyCanvas = element('canvas', { id: 'sample-xt', class: 'pixels', width: 1, height: 1 });
   private readonly originalCanvas = element('canvas', { id: 'sample-x0', class: 'pixels', width: 1, height: 1 });
+  private readonly stripCanvas = element('canvas', { id: 'sample-strip', class: 'pixels', width: 1, height: 1 });
+  private readonly stripFigure = element('figure', { hidden: true }, [
+    this.stripCanvas,
+    element('figcaption', {}, ['the first image along the way, x_T → x₀']),
+  ]);
   /** The x_t and x₀ grids, hidden until the first step is drawn. */
   private readonly figures = element('div', { class: 'figures', hidden: true });
   private abort: AbortController | undefined;
@@ -84,6 +92,7 @@ export class SamplingPanel {
       ]),
       this.status,
       this.figures,
+      this.stripFigure,
     );
     this.figures.append(
       element('figure', {}, [this.noisyCanvas, element('figcaption', {}, ['x_t'])]),
@@ -118,6 +127,24 @@ export class SamplingPanel {
     return this.running;
   }
 
+  /** Draws up to {@link STRIP_FRAMES} of `frames`, evenly spaced, first and last included, in one row. */
+  private drawStrip(frames: readonly Float32Array[]): void {
+    const { format } = this.options;
+    const count = Math.min(STRIP_FRAMES, frames.length);
+    const frameSize = format.height * format.width * format.channels;
+    const values = new Float32Array(count * frameSize);
+    for (let i = 0; i < count; i++) {
+      const index = count === 1 ? frames.length - 1 : Math.round((i * (frames.length - 1)) / (count - 1));
+      values.set(frames[index]!, i * frameSize);
+    }
+    const shape: [number, number, number, number] = [count, format.height, format.width, format.channels];
+    // A fractional scale: the strip spans the panel whatever the image size.
+    const scale =
+      STRIP_WIDTH / gridSize([STRIP_FRAMES, format.height, format.width, format.channels], STRIP_FRAMES).width;
+    drawImageGrid(this.stripCanvas, { shape, values }, scale, count);
+    this.stripFigure.hidden = false;
+  }
+
   private updateEtaState(): void {
     this.eta.disabled = this.sampler.value !== 'ddim';
   }
@@ -139,6 +166,8 @@ export class SamplingPanel {
     const shape: [number, number, number, number] = [settings.batchSize, format.height, format.width, format.channels];
     // Each grid about 240 CSS pixels wide, in whole screen pixels per image pixel.
     const scale = Math.max(1, Math.floor(GRID_WIDTH / gridSize(shape).width));
+    const frameSize = format.height * format.width * format.channels;
+    const frames: Float32Array[] = [];
     try {
       const result = await runSampling({
         model: this.options.model,
@@ -149,6 +178,8 @@ export class SamplingPanel {
         onStep: async (step) => {
           drawImageGrid(this.noisyCanvas, { shape, values: step.sample }, scale);
           this.figures.hidden = false;
+          frames.push(step.sample.slice(0, frameSize));
+          this.drawStrip(frames);
           if (step.predictedOriginal) {
             drawImageGrid(this.originalCanvas, { shape, values: step.predictedOriginal }, scale);
           }

@@ -169,6 +169,16 @@ describe('playground in headless Chromium', () => {
     }
     expect(mismatches).toBe(0);
     expect(distinct.size).toBeGreaterThan(10);
+    // The denoising strip: one frame per step (x_T → x₀) of the first image; the last is the final image.
+    const strip = await canvasPixels(page, '#sample-strip');
+    const frames = result.settings.numInferenceSteps;
+    expect(strip.width).toBe(frames * (width + 1) - 1);
+    const left = (frames - 1) * (width + 1);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        expect(strip.data[(y * strip.width + left + x) * 4]).toBe(pixels.data[(y * pixels.width + x) * 4]);
+      }
+    }
   });
 
   it('keeps memory flat and results identical across repeated runs (DDPM, also equal to Node)', async () => {
