@@ -17,8 +17,12 @@ export interface QuickStartRun {
   claimed: string[];
 }
 
-/** Runs the quick start of the README at `readme` with `modules` standing in for its imports. */
-export async function runQuickStart(readme: URL, modules: Record<string, object>): Promise<QuickStartRun> {
+/**
+ * Runs the quick start of the README at `readme` with `modules` standing in for its imports.
+ * `@diffuse/backends` defaults to a no-op `initBackend` (the test has chosen the backend).
+ */
+export async function runQuickStart(readme: URL, given: Record<string, object>): Promise<QuickStartRun> {
+  const modules: Record<string, object> = { '@diffuse/backends': { initBackend: async () => {} }, ...given };
   const text = readFileSync(readme, 'utf8');
   const source = /```ts\n([\s\S]*?)```/.exec(text)?.[1];
   if (source === undefined) throw new Error(`${readme}: no \`\`\`ts block`);

@@ -1,4 +1,3 @@
-import * as backends from '@diffuse/backends';
 import { describeBackends } from '@diffuse/backends/testing';
 import * as schedules from '@diffuse/schedules';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,9 +9,7 @@ describeBackends(
   'README quick start',
   () => {
     it('runs as written (≤ 15 lines)', async () => {
-      // initBackend is the test's (the backend is already chosen).
       const modules = {
-        '@diffuse/backends': { ...backends, initBackend: async () => {} },
         '@diffuse/forward': forward,
         '@diffuse/schedules': schedules,
         '@tensorflow/tfjs-core': tf,

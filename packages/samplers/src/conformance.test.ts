@@ -127,7 +127,6 @@ describeBackends(
     it('runs as written (≤ 15 lines) and prints what it claims', async () => {
       const before = tf.memory().numTensors;
       const modules = {
-        '@diffuse/backends': { initBackend: async () => {} }, // the test has chosen the backend
         '@diffuse/core': { NoiseGenerator },
         '@diffuse/samplers': { sample, samplerFromConfig },
       };
