@@ -35,12 +35,12 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 }
 
-/** "first step 5986 ms, then 1132 ms/step": the first step includes compiling the backend's kernels. */
+/** "first step 5986 ms (warm-up), then 1132 ms/step": the first step includes setting up the kernels (WebGPU compiles its shaders). */
 export function timingSummary(stepMilliseconds: readonly number[]): string {
   const [first, ...rest] = stepMilliseconds;
   if (first === undefined) return 'no step';
   if (rest.length === 0) return `${first.toFixed(1)} ms/step`;
-  return `first step ${first.toFixed(0)} ms (kernel compilation), then ${mean(rest).toFixed(1)} ms/step`;
+  return `first step ${first.toFixed(0)} ms (warm-up), then ${mean(rest).toFixed(1)} ms/step`;
 }
 
 /** The sampling panel. */
