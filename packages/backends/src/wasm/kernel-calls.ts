@@ -12,7 +12,6 @@ import {
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
-  slice_util,
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
@@ -131,22 +130,43 @@ export class KernelScope {
   }
 
   /**
-   * `Slice` from `begin` with `size` elements per axis. A contiguous float32 slice is one copy of that
-   * range of memory (the wasm `Slice` kernel first copies the whole input out of the heap).
+   * `Slice` from `begin` with `size` elements per axis. For float32 data the slice is copied directly
+   * between heap ranges, one block per run of contiguous elements (the wasm `Slice` kernel first copies
+   * the whole input out of the heap, then walks it in JavaScript).
    */
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
     const heap = heapAccess(this.backend);
-    if (heap && x.dtype === 'float32' && slice_util.isSliceContinous(x.shape, [...begin], [...size])) {
-      const offset = slice_util.computeFlatOffset([...begin], util.computeStrides(x.shape));
-      const out = heap.makeOutput([...size], 'float32');
-      // Views of the heap are taken after the allocation, which may grow (and move) the memory.
-      heap
-        .typedArrayFromHeap(out)
-        .set(heap.typedArrayFromHeap(x).subarray(offset, offset + util.sizeFromShape([...size])));
-      this.intermediates.push(out);
-      return out;
+    if (!heap || x.dtype !== 'float32') return this.run('Slice', { x }, { begin: [...begin], size: [...size] });
+    const shape = x.shape;
+    const strides = [...util.computeStrides(shape), 1];
+    // The innermost axes taken whole, and the partial axis before them, form one contiguous run.
+    let axis = shape.length - 1;
+    let run = 1;
+    while (axis >= 0 && begin[axis] === 0 && size[axis] === shape[axis]) run *= shape[axis--] as number;
+    const out = heap.makeOutput([...size], 'float32');
+    // Views of the heap are taken after the allocation, which may grow (and move) the memory.
+    const target = heap.typedArrayFromHeap(out);
+    const source = heap.typedArrayFromHeap(x);
+    if (axis < 0) {
+      target.set(source);
+    } else {
+      run *= size[axis] as number;
+      const outer = size.slice(0, axis);
+      const index = outer.map(() => 0);
+      const count = util.sizeFromShape(outer);
+      const base = (begin[axis] as number) * (strides[axis] as number);
+      for (let block = 0, to = 0; block < count; block++, to += run) {
+        let from = base;
+        for (let k = 0; k < axis; k++) from += ((begin[k] as number) + (index[k] as number)) * (strides[k] as number);
+        target.set(source.subarray(from, from + run), to);
+        for (let k = axis - 1; k >= 0; k--) {
+          if (++(index[k] as number) < (outer[k] as number)) break;
+          index[k] = 0;
+        }
+      }
     }
-    return this.run('Slice', { x }, { begin: [...begin], size: [...size] });
+    this.intermediates.push(out);
+    return out;
   }
 
   /** `PadV2` with zeros: `paddings[i] = [before, after]` for axis i. */
