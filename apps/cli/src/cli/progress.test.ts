@@ -58,6 +58,17 @@ describe('ProgressBar', () => {
     expect(writes[2]!.endsWith('\n')).toBe(true);
   });
 
+  it('excludes work done before a resumed run from the rate and the ETA', () => {
+    let time = 0;
+    const { writes, stream } = recorder(false);
+    const bar = new ProgressBar({ label: 'train', total: 100, start: 50, unit: 'step', stream, clock: () => time });
+    time = 10_000;
+    bar.update(60);
+    bar.finish();
+    expect(writes[0]).toBe('train  60% 60/100 1.0 step/s elapsed 0:10 ETA 0:40\n');
+    expect(writes[1]).toBe('train 10/50 steps in 0:10 (1.0 step/s)\n');
+  });
+
   it('shows slow rates as seconds per unit and an unknown ETA before progress', () => {
     let time = 0;
     const { writes, stream } = recorder(false);

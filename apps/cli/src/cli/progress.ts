@@ -16,6 +16,8 @@ export interface ProgressBarOptions {
   label: string;
   /** Number of units of work (steps, images). */
   total: number;
+  /** Units already done before this bar started (a resumed run): excluded from the rate. Default 0. */
+  start?: number;
   /** Unit name for the rate: `step` → `3.2 step/s`. */
   unit?: string;
   stream: ProgressStream;
@@ -61,6 +63,7 @@ export class ProgressBar {
   private readonly intervalMs: number;
   private readonly redrawMs: number;
   private readonly startedAt: number;
+  private readonly start: number;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   private done = 0;
   private status = '';
@@ -75,6 +78,8 @@ export class ProgressBar {
     this.intervalMs = options.intervalMs ?? 10_000;
     this.redrawMs = options.redrawMs ?? 100;
     this.startedAt = this.clock();
+    this.start = Math.min(Math.max(0, options.start ?? 0), this.total);
+    this.done = this.start;
   }
 
   /** Seconds since the bar was created. */
@@ -98,19 +103,19 @@ export class ProgressBar {
   finish(status?: string): void {
     if (this.finished) return;
     if (status !== undefined) this.status = status;
-    const line = `${this.label} ${this.done}/${this.total} ${this.unit}s in ${formatDuration(this.elapsedSeconds())} (${formatRate(this.rate(), this.unit)})${this.status ? ` ${this.status}` : ''}`;
+    const line = `${this.label} ${this.done - this.start}/${this.total - this.start} ${this.unit}s in ${formatDuration(this.elapsedSeconds())} (${formatRate(this.rate(), this.unit)})${this.status ? ` ${this.status}` : ''}`;
     this.stream.write(this.stream.isTTY === true ? `\r${line}\u001b[K\n` : `${line}\n`);
     this.finished = true;
   }
 
   private rate(): number {
     const elapsed = this.elapsedSeconds();
-    return elapsed > 0 ? this.done / elapsed : Number.NaN;
+    return elapsed > 0 ? (this.done - this.start) / elapsed : Number.NaN;
   }
 
   private etaSeconds(): number {
     const rate = this.rate();
-    return this.done === 0 || !(rate > 0) ? Number.NaN : (this.total - this.done) / rate;
+    return this.done === this.start || !(rate > 0) ? Number.NaN : (this.total - this.done) / rate;
   }
 
   private summary(): string {

@@ -228,8 +228,7 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
     }
     const startStep = trainer.step;
     const metrics = new JsonlMetricsWriter(join(settings.out, 'metrics.jsonl'));
-    const bar = new ProgressBar({ label: 'train', total: settings.steps, unit: 'step', stream });
-    bar.update(startStep);
+    const bar = new ProgressBar({ label: 'train', total: settings.steps, start: startStep, unit: 'step', stream });
     const losses: number[] = [];
     let last: StepMetrics | undefined;
     const hooks: PeriodicHook[] = [
