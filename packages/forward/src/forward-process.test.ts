@@ -129,6 +129,11 @@ describeBackends(
         expect(() => getVelocity({ schedule, original, noise, timesteps: 1.5 })).toThrow(/`timesteps`/);
         expect(() => addNoise({ original, noise, alphaProd: 1.2 })).toThrow(/`alphaProd`/);
         expect(() => forwardStep({ schedule, previous: original, noise, timesteps: -1 })).toThrow(/`timesteps`/);
+        const scalar = tf.scalar(1);
+        expect(() => addNoise({ schedule, original: scalar, noise: scalar, timesteps: [1] })).toThrow(
+          /`original`: expected a tensor with a batch axis first/,
+        );
+        scalar.dispose();
         const badTensor = tf.tensor1d([1, 2, 3], 'int32');
         expect(() => addNoise({ schedule, original, noise, timesteps: badTensor })).toThrow(
           /a 1-D tensor of 2 timesteps/,

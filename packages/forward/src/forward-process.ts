@@ -12,7 +12,7 @@
 import type { NoiseSchedule, Timesteps } from '@diffuse/core';
 import { assertShape } from '@diffuse/core';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type NoiseLevel, perTimestep, signalAndSigma } from './noise-level.js';
+import { batchOf, type NoiseLevel, perTimestep, signalAndSigma } from './noise-level.js';
 
 /**
  * Inputs of {@link addNoise} and {@link getVelocity}: x_0 and ε at a noise level, usually
@@ -36,7 +36,7 @@ export function addNoise(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, original.shape[0]!, original.rank);
+    const { signal, sigma } = signalAndSigma(options, batchOf('original', original), original.rank);
     return original.mul(signal).add(noise.mul(sigma));
   });
 }
@@ -51,7 +51,7 @@ export function getVelocity(options: NoisingOptions): Tensor {
   const { original, noise } = options;
   assertShape('noise', noise.shape, original.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, original.shape[0]!, original.rank);
+    const { signal, sigma } = signalAndSigma(options, batchOf('original', original), original.rank);
     return noise.mul(signal).sub(original.mul(sigma));
   });
 }
@@ -79,7 +79,7 @@ export function forwardStep(options: ForwardStepOptions): Tensor {
   const { schedule, previous, noise, timesteps } = options;
   assertShape('noise', noise.shape, previous.shape);
   return tidy(() => {
-    const batch = previous.shape[0]!;
+    const batch = batchOf('previous', previous);
     const level = { schedule, timesteps, batch, rank: previous.rank, argument: 'timesteps' };
     const keep = perTimestep({ ...level, value: (t) => Math.sqrt(schedule.alphas[t]!) });
     const sigma = perTimestep({ ...level, value: (t) => Math.sqrt(schedule.betas[t]!) });

@@ -86,3 +86,11 @@ function requireAlphaProd(argument: string, value: number): number {
   if (alphaProd < 0 || alphaProd > 1) throw new ValueError({ argument, expected: 'ᾱ in [0, 1]', received: value });
   return alphaProd;
 }
+
+/** The batch size of `tensor` (its first axis); a rank-0 tensor has none: a ShapeError naming `argument`. */
+export function batchOf(argument: string, tensor: Tensor): number {
+  if (tensor.rank < 1) {
+    throw new ShapeError({ argument, expected: 'a tensor with a batch axis first (rank ≥ 1)', received: tensor.shape });
+  }
+  return tensor.shape[0]!;
+}

@@ -10,7 +10,7 @@ import type { PredictionType } from '@diffuse/core';
 import { assertShape, requireOneOf } from '@diffuse/core';
 import { clone, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { getVelocity } from './forward-process.js';
-import { type NoiseLevel, signalAndSigma } from './noise-level.js';
+import { batchOf, type NoiseLevel, signalAndSigma } from './noise-level.js';
 
 /** The prediction types, as diffusers spells them. */
 export const PREDICTION_TYPES = ['epsilon', 'sample', 'v_prediction'] as const satisfies readonly PredictionType[];
@@ -32,7 +32,7 @@ function convert(options: PredictionOptions, target: Target): Tensor {
   const { modelOutput: output, sample: x } = options;
   assertShape('modelOutput', output.shape, x.shape);
   return tidy(() => {
-    const { signal, sigma } = signalAndSigma(options, x.shape[0]!, x.rank); // √ᾱ, √(1 − ᾱ)
+    const { signal, sigma } = signalAndSigma(options, batchOf('sample', x), x.rank); // √ᾱ, √(1 − ᾱ)
     switch (`${predictionType}→${target}`) {
       case 'epsilon→original':
         return x.sub(output.mul(sigma)).div(signal);
