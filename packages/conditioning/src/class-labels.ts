@@ -34,6 +34,9 @@ export function dropClassLabels(options: {
   const probability = requireInRange('probability', options.probability, 0, 1);
   const nullClass = requireInteger('nullClass', options.nullClass, { min: 0 });
   const { labels } = options;
+  labels.forEach((label, i) => {
+    requireInteger(`labels[${i}]`, label, { min: 0 });
+  });
   if (labels.length === 0) return new Int32Array(0);
   const uniform = options.generator.uniformArray({
     shape: [labels.length],

@@ -43,6 +43,9 @@ describe('label dropout and ClassConditioner', () => {
       expect(label === 10 || label === labels[i]).toBe(true);
     });
     expect(() => dropClassLabels({ labels, probability: 1.5, nullClass: 10, generator, step: 0 })).toThrow(ValueError);
+    expect(() => dropClassLabels({ labels: [1, 2.5], probability: 0.1, nullClass: 10, generator, step: 0 })).toThrow(
+      /`labels\[1\]`: expected an integer ≥ 0, received 2.5/,
+    );
   });
 
   it('rejects labels out of range and a null class inside the classes', () => {
