@@ -92,7 +92,7 @@ describeWebgpu('sampler loops on WebGPU (Node, Dawn)', () => {
       expect(got.predictions).toHaveLength(NUM_INFERENCE_STEPS);
       got.predictions.forEach((prediction, step) => {
         expect(maxDifference(prediction, expected.predictions[step]!), `${loop.name}, x₀ at step ${step}`).toBeLessThan(
-          1e-3,
+          TOLERANCE,
         );
       });
       const difference = maxDifference(got.final, expected.final);
