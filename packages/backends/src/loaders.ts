@@ -3,10 +3,8 @@
  * Loaders import their backend package lazily, so that picking `cpu` never loads wasm, and optional
  * peers (tfjs-node, webgpu) are only touched when present.
  */
-
-import { ConfigError } from '@diffuse/core';
 import { engine, env, getBackend, setBackend } from '@tensorflow/tfjs-core';
-import { type Platform, readEnv } from './environment.js';
+import type { Platform } from './environment.js';
 import { registerWasmKernels } from './wasm/register.js';
 
 /** The backends @diffuse knows. */
@@ -115,32 +113,6 @@ async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<L
   return { details: `WebGPU adapter: ${description || 'unknown'}`, software };
 }
 
-/**
- * Environment variable: XNNPACK threads of the wasm backend in Node, 1–8 (default 1). More than one
- * starts tfjs' threaded SIMD build (./wasm/node-threads.ts). Opt-in: on a machine shared with other jobs
- * the thread pool waits for descheduled workers and was 3–4× slower on the small U-Net than one thread
- * (docs/benchmarks.md).
- */
-export const WASM_THREADS_ENV_VAR = 'DIFFUSE_WASM_THREADS';
-
-/** The thread count asked for by {@link WASM_THREADS_ENV_VAR} (default 1). */
-async function requestedWasmThreads(): Promise<number> {
-  const { MAX_WASM_THREADS } = await import('./wasm/node-threads.js');
-  const value = readEnv(WASM_THREADS_ENV_VAR);
-  if (value !== undefined && value !== '') {
-    const threads = Number(value);
-    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
-      throw new ConfigError({
-        argument: WASM_THREADS_ENV_VAR,
-        expected: `an integer in [1, ${MAX_WASM_THREADS}]`,
-        received: value,
-      });
-    }
-    return threads;
-  }
-  return 1;
-}
-
 async function loadWasm(platform: Platform): Promise<LoadedBackend> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   let restoreStock: (() => void) | undefined;
@@ -149,12 +121,10 @@ async function loadWasm(platform: Platform): Promise<LoadedBackend> {
     // tfjs' own threaded start-up cannot load its pthread worker in Node (a blob: URL): start the stock
     // single-threaded SIMD build, or the threaded one through ./wasm/node-threads.ts.
     env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const threads = await requestedWasmThreads();
+    const { requestedWasmThreads, useThreadedWasm } = await import('./wasm/node-threads.js');
+    const threads = requestedWasmThreads();
     const started = (engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
-    if (threads > 1 && !started) {
-      const { useThreadedWasm } = await import('./wasm/node-threads.js');
-      restoreStock = await useThreadedWasm(threads);
-    }
+    if (threads > 1 && !started) restoreStock = await useThreadedWasm(threads);
   }
   registerWasmKernels();
   try {

@@ -18,8 +18,12 @@ const runner = join(root, 'packages/backends/bench/run.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'diffuse-bench-'));
 
 const VARIANTS = {
-  wasm: { label: 'wasm (ours, default threads)', variant: 'wasm', env: {} },
-  'wasm-1thread': { label: 'wasm (ours, 1 thread)', variant: 'wasm', env: { DIFFUSE_WASM_THREADS: '1' } },
+  wasm: { label: 'wasm (ours, 1 thread: the default)', variant: 'wasm', env: { DIFFUSE_WASM_THREADS: '1' } },
+  'wasm-threads': {
+    label: `wasm (ours, ${Math.min(cpus().length, 8)} threads)`,
+    variant: 'wasm',
+    env: { DIFFUSE_WASM_THREADS: String(Math.min(cpus().length, 8)) },
+  },
   'wasm-stock': {
     label: 'wasm (stock tfjs-backend-wasm, 1 thread)',
     variant: 'wasm-stock',
@@ -28,7 +32,7 @@ const VARIANTS = {
   cpu: { label: 'cpu (tfjs-backend-cpu)', variant: 'cpu', env: {} },
   webgpu: { label: 'webgpu', variant: 'webgpu', env: {} },
 };
-const requested = (process.env.DIFFUSE_BENCH_VARIANTS ?? 'wasm,wasm-1thread,wasm-stock,cpu').split(',');
+const requested = (process.env.DIFFUSE_BENCH_VARIANTS ?? 'wasm,wasm-threads,wasm-stock,cpu').split(',');
 
 function gemmPeak(threads) {
   const environment = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
@@ -64,6 +68,17 @@ for (const key of requested) {
       ? { label: spec.label, ...JSON.parse(readFileSync(out, 'utf8')) }
       : { label: spec.label, error: `exit status ${run.status}` };
 }
+// Kernel micro-benchmarks (packages/backends/bench/kernels.ts): stock tfjs-backend-wasm against ours.
+console.log('— wasm kernels, stock and ours');
+const kernels = spawnSync(process.execPath, [runner, join(root, 'packages/backends/bench/kernels.ts')], {
+  cwd: root,
+  env: { ...process.env, DIFFUSE_WASM_THREADS: '1' },
+  encoding: 'utf8',
+});
+report.kernels =
+  kernels.status === 0
+    ? kernels.stdout.split('\n').filter((text) => /^(stock|ours) /.test(text))
+    : [`failed: exit status ${kernels.status}`];
 report.loadAverageAtEnd = (await import('node:os')).loadavg();
 report.minutes = (Date.now() - started.getTime()) / 60000;
 

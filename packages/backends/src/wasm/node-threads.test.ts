@@ -2,8 +2,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
-import { WASM_THREADS_ENV_VAR } from '../loaders.js';
-import { MAX_WASM_THREADS, useThreadedWasm } from './node-threads.js';
+import { MAX_WASM_THREADS, requestedWasmThreads, useThreadedWasm, WASM_THREADS_ENV_VAR } from './node-threads.js';
 
 // Each test file runs in its own process (vitest forks): this one starts wasm with two threads.
 describe('multi-threaded wasm in Node', () => {
@@ -31,6 +30,15 @@ describe('multi-threaded wasm in Node', () => {
     gradient.dispose();
     expect(values[4 * 3 * 4]).toBe(72);
     expect(values[0]).toBe(50);
+  });
+
+  it('reads DIFFUSE_WASM_THREADS, refusing values outside the pre-created pthread pool', () => {
+    expect(requestedWasmThreads()).toBe(2);
+    for (const bad of ['0', '9', '1.5', 'two']) {
+      process.env[WASM_THREADS_ENV_VAR] = bad;
+      expect(() => requestedWasmThreads()).toThrow(/DIFFUSE_WASM_THREADS/);
+    }
+    process.env[WASM_THREADS_ENV_VAR] = '2';
   });
 
   it('refuses a thread count outside the pre-created pthread pool, and a started backend', async () => {

@@ -17,19 +17,44 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
-import { BackendError } from '@diffuse/core';
+import { BackendError, ConfigError } from '@diffuse/core';
 import { engine, type KernelBackend, registerBackend, removeBackend } from '@tensorflow/tfjs-core';
+import { readEnv } from '../environment.js';
 
 /** The emscripten module of the threaded build, as far as we touch it. */
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argumentTypes: string[]): unknown;
   tfjs?: Record<string, unknown>;
+  PThread?: { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[] };
 }
 
 type ModuleFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
 /** The pthread pool tfjs-backend-wasm's threaded build pre-creates (its upper bound on threads). */
 export const MAX_WASM_THREADS = 8;
+
+/**
+ * Environment variable: XNNPACK threads of the wasm backend in Node, 1–8 (default 1). More than one
+ * starts tfjs' threaded SIMD build through {@link useThreadedWasm}. Opt-in: on a machine shared with other
+ * jobs the thread pool waits for descheduled workers and was several times slower on the small U-Net
+ * than one thread (docs/benchmarks.md).
+ */
+export const WASM_THREADS_ENV_VAR = 'DIFFUSE_WASM_THREADS';
+
+/** The thread count asked for by {@link WASM_THREADS_ENV_VAR} (default 1). */
+export function requestedWasmThreads(): number {
+  const value = readEnv(WASM_THREADS_ENV_VAR);
+  if (value === undefined || value === '') return 1;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new ConfigError({
+      argument: WASM_THREADS_ENV_VAR,
+      expected: `an integer in [1, ${MAX_WASM_THREADS}]`,
+      received: value,
+    });
+  }
+  return threads;
+}
 
 const GLUE = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 const WORKER = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
@@ -116,7 +141,13 @@ export async function useThreadedWasm(threads: number): Promise<() => void> {
     async () => {
       const module = await createThreadedModule(threads);
       wasm.setThreadsCount(threads);
-      return new wasm.BackendWasm(module as unknown as ConstructorParameters<typeof wasm.BackendWasm>[0]);
+      // The constructor creates the XNNPACK thread pool (its pthreads start now).
+      const backend = new wasm.BackendWasm(module as unknown as ConstructorParameters<typeof wasm.BackendWasm>[0]);
+      // Emscripten unrefs idle workers only: let Node exit while pool threads wait for work.
+      for (const worker of [...(module.PThread?.unusedWorkers ?? []), ...(module.PThread?.runningWorkers ?? [])]) {
+        worker.unref();
+      }
+      return backend;
     },
     stock.priority,
   );
