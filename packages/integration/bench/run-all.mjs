@@ -68,6 +68,17 @@ for (const key of requested) {
       ? { label: spec.label, ...JSON.parse(readFileSync(out, 'utf8')) }
       : { label: spec.label, error: `exit status ${run.status}` };
 }
+// The same training step on wasm (ours) and cpu: loss and every gradient compared.
+console.log('— training-step parity, wasm against cpu');
+const parityOut = join(scratch, 'parity.json');
+const parity = spawnSync(process.execPath, [runner, join(here, 'training-parity.ts'), parityOut], {
+  cwd: root,
+  env: { ...process.env, DIFFUSE_WASM_THREADS: '1' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+report.trainingParity =
+  parity.status === 0 ? JSON.parse(readFileSync(parityOut, 'utf8')) : { error: `exit status ${parity.status}` };
+
 // Kernel micro-benchmarks (packages/backends/bench/kernels.ts): stock tfjs-backend-wasm against ours.
 console.log('— wasm kernels, stock and ours');
 const kernels = spawnSync(process.execPath, [runner, join(root, 'packages/backends/bench/kernels.ts')], {
