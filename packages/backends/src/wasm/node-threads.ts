@@ -13,7 +13,8 @@
  *    while the module starts, then restore `os.cpus`.
  * The resulting backend is tfjs' own `BackendWasm` around the threaded SIMD binary; kernels are unchanged.
  */
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,21 +73,28 @@ async function withLogicalCores<T>(count: number, body: () => Promise<T>): Promi
   }
 }
 
+/**
+ * Writes the pthread worker script once per content (a file named by its hash in the temporary
+ * directory, written to a private name and renamed into place) and returns its path.
+ */
+function writeWorkerScript(contents: string): string {
+  const hash = createHash('sha256').update(contents).digest('hex').slice(0, 16);
+  const path = join(os.tmpdir(), `diffuse-tfjs-wasm-worker-${hash}.cjs`);
+  if (!existsSync(path)) {
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, contents);
+    renameSync(partial, path);
+  }
+  return path;
+}
+
 /** Creates the threaded SIMD emscripten module with `threads` XNNPACK threads. */
 async function createThreadedModule(threads: number): Promise<EmscriptenModule> {
   const require = createRequire(import.meta.url);
   const gluePath = require.resolve(GLUE);
   const factory = require(gluePath) as ModuleFactory;
   const { wasmWorkerContents } = require(WORKER) as { wasmWorkerContents: string };
-  const workerPath = join(os.tmpdir(), `diffuse-tfjs-wasm-worker-${process.pid}.cjs`);
-  writeFileSync(workerPath, wasmWorkerContents.replace(/\n/g, '\\n'));
-  process.once('exit', () => {
-    try {
-      unlinkSync(workerPath);
-    } catch {
-      // already gone
-    }
-  });
+  const workerPath = writeWorkerScript(wasmWorkerContents.replace(/\n/g, '\\n'));
   const module = await withLogicalCores(2 * threads, () =>
     factory({
       locateFile: (path: string, prefix: string) => {
