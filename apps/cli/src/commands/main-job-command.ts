@@ -81,7 +81,7 @@ export const mainJobCommand: Command<MainJobOptions> = {
       out: resolve(readString(values, 'out', './diffuse-out')),
       model,
       data: readChoice(values, 'data', TOY_DISTRIBUTIONS, 'two-moons'),
-      trainSteps: readInteger(values, 'train-steps', 3000, { min: 1, max: 1_000_000 }),
+      trainSteps: readInteger(values, 'train-steps', 1500, { min: 1, max: 1_000_000 }),
       count: readInteger(values, 'n', 36, { min: 1, max: 1024 }),
       sampleSteps: readInteger(values, 'sample-steps', 25, { min: 1, max: 1000 }),
       pointSteps: readInteger(values, 'point-steps', 1000, { min: 1, max: 1000 }),

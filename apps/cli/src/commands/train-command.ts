@@ -23,11 +23,21 @@ import { type TrainSettings, trainModel } from '../training/train-model.js';
 const DATA_CHOICES = ['fashion-mnist', ...TOY_DISTRIBUTIONS] as const;
 const PREDICTION_CHOICES = ['epsilon', 'sample', 'v_prediction'] as const;
 
-/** Defaults that differ between images and 2-D points. */
+/**
+ * Defaults that differ between images and 2-D points. The 2-D ones are @diffuse/train's two-moons recipe
+ * (packages/train/README.md: energy distance 1.75× the true-vs-true floor with 1000 DDPM steps).
+ */
 function defaultsFor(data: (typeof DATA_CHOICES)[number]) {
   return data === 'fashion-mnist'
-    ? { steps: 3000, batchSize: 32, learningRate: 1e-3, out: './diffuse-fashion-mnist' }
-    : { steps: 3000, batchSize: 256, learningRate: 2e-3, out: `./diffuse-${data}` };
+    ? {
+        steps: 3000,
+        batchSize: 32,
+        learningRate: 1e-3,
+        warmupSteps: 200,
+        emaDecay: 0.999,
+        out: './diffuse-fashion-mnist',
+      }
+    : { steps: 1500, batchSize: 256, learningRate: 1e-2, warmupSteps: 100, emaDecay: 0.995, out: `./diffuse-${data}` };
 }
 
 /** Reads the `diffuse train` flags into settings (no backend yet: `backend` is filled in by `run`). */
@@ -68,9 +78,11 @@ export function readTrainSettings(values: FlagValues, commandLine: string): Trai
     steps,
     batchSize: readInteger(values, 'batch-size', defaults.batchSize, { min: 1, max: 65_536 }),
     learningRate: readNumber(values, 'learning-rate', defaults.learningRate, { min: 1e-8, max: 1 }),
-    warmupSteps: readInteger(values, 'warmup-steps', Math.min(200, Math.floor(steps / 10)), { min: 0 }),
+    warmupSteps: readInteger(values, 'warmup-steps', Math.min(defaults.warmupSteps, Math.floor(steps / 10)), {
+      min: 0,
+    }),
     decay: readChoice(values, 'decay', ['constant', 'cosine'] as const, 'cosine'),
-    emaMaxDecay: readNumber(values, 'ema-decay', 0.999, { min: 0, max: 1 }),
+    emaMaxDecay: readNumber(values, 'ema-decay', defaults.emaDecay, { min: 0, max: 1 }),
     maxGradNorm: readNumber(values, 'max-grad-norm', 1, { min: 1e-6 }),
     seed: readInteger(values, 'seed', 0, { min: 0, max: 2 ** 31 - 1 }),
     numTrainTimesteps: readInteger(values, 'train-timesteps', 1000, { min: 2, max: 100_000 }),
@@ -107,7 +119,12 @@ export const trainCommand: Command<TrainSettings> = {
         defaultText: 'fashion-mnist',
       },
       out: { type: 'string', valueName: 'DIR', description: 'Output folder', defaultText: './diffuse-<data>' },
-      steps: { type: 'string', valueName: 'N', description: 'Optimiser steps', defaultText: '3000' },
+      steps: {
+        type: 'string',
+        valueName: 'N',
+        description: 'Optimiser steps',
+        defaultText: '3000 images, 1500 points',
+      },
       'batch-size': {
         type: 'string',
         valueName: 'N',
@@ -132,7 +149,12 @@ export const trainCommand: Command<TrainSettings> = {
         description: 'Learning-rate decay: constant, cosine',
         defaultText: 'cosine',
       },
-      'ema-decay': { type: 'string', valueName: 'D', description: 'Largest EMA decay', defaultText: '0.999' },
+      'ema-decay': {
+        type: 'string',
+        valueName: 'D',
+        description: 'Largest EMA decay',
+        defaultText: '0.999 images, 0.995 points',
+      },
       'max-grad-norm': {
         type: 'string',
         valueName: 'X',

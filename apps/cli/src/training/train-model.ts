@@ -271,11 +271,12 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
       parameters: model instanceof UNet2DModel ? model.numParameters : countMlpParameters(model),
       modelDirectory: settings.out,
     };
+    const { modelDirectory: _absolute, ...portable } = summary;
     const record = {
       command: settings.commandLine,
       backend: settings.backend,
       data: settings.data,
-      ...summary,
+      ...portable,
       lossCurve: summary.lossCurve.map((value) => Number(value.toFixed(5))),
       finishedAt: new Date().toISOString(),
     };
