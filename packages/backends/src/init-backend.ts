@@ -22,6 +22,12 @@ export interface InitBackendOptions {
   prefer?: BackendName | readonly BackendName[];
   /** Environment to read `DIFFUSE_BACKEND` from (default `process.env` in Node). */
   env?: Record<string, string | undefined>;
+  /**
+   * Where the wasm backend fetches its `.wasm` binaries, for bundled apps: a URL prefix ending in `/`, or
+   * one URL per file name (`tfjs-backend-wasm.wasm`, `tfjs-backend-wasm-simd.wasm`,
+   * `tfjs-backend-wasm-threaded-simd.wasm`). Default: next to the page (browser), the package (Node).
+   */
+  wasmPaths?: string | Record<string, string>;
 }
 
 /** One backend that was considered. */
@@ -92,7 +98,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const backend of order) {
     let loaded: LoadedBackend;
     try {
-      loaded = await loaders[backend](platform, { acceptSoftware: explicit });
+      loaded = await loaders[backend](platform, {
+        acceptSoftware: explicit,
+        ...(options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths }),
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       attempts.push({

@@ -32,6 +32,8 @@ export interface LoadedBackend {
 export interface LoaderOptions {
   /** Accept a software GPU adapter (true when the caller asked for this backend explicitly). */
   acceptSoftware: boolean;
+  /** Where the wasm backend finds its `.wasm` binaries (a URL prefix, or one URL per file name). */
+  wasmPaths?: string | Record<string, string>;
 }
 
 /** Imports a module by a name bundlers must not try to resolve (optional peers). */
@@ -113,8 +115,11 @@ async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<L
   return { details: `WebGPU adapter: ${description || 'unknown'}`, software };
 }
 
-async function loadWasm(platform: Platform): Promise<LoadedBackend> {
+async function loadWasm(platform: Platform, options: LoaderOptions): Promise<LoadedBackend> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const registry = (engine() as unknown as { registry: Record<string, unknown> }).registry;
+  // tfjs refuses new paths once the wasm module is loaded; later calls reuse the loaded module.
+  if (options.wasmPaths !== undefined && registry.wasm === undefined) wasm.setWasmPaths(options.wasmPaths);
   let restoreStock: (() => void) | undefined;
   let threadNote = '';
   if (platform === 'node') {
