@@ -118,7 +118,7 @@ export async function trainClassifier(
       let epochTotal = 0;
       for (let batchIndex = 0; batchIndex < stepsPerEpoch; batchIndex++) {
         const batch = gatherBatch(data, order.subarray(batchIndex * batchSize, (batchIndex + 1) * batchSize));
-        // One-hot targets are made outside the gradient tape: a cast on the tape has no gradient to pass.
+        // One-hot targets are built outside the gradient tape: they need no gradient.
         const targets = tidy(() => oneHot(batch.labels, classifier.config.numClasses).cast('float32'));
         const lossTensor = optimizer.minimize(
           () => {
