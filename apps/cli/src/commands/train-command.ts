@@ -225,7 +225,16 @@ export const trainCommand: Command<TrainSettings> = {
   },
   async run(settings, context) {
     const choice = await activateBackend(context);
-    const summary = await trainModel({ ...settings, backend: choice.backend }, context.stderr);
+    // Ctrl-C stops after the current step; the checkpoint and the model are still written.
+    const controller = new AbortController();
+    const interrupt = () => controller.abort();
+    process.once('SIGINT', interrupt);
+    let summary: Awaited<ReturnType<typeof trainModel>>;
+    try {
+      summary = await trainModel({ ...settings, backend: choice.backend }, context.stderr, controller.signal);
+    } finally {
+      process.removeListener('SIGINT', interrupt);
+    }
     context.stdout(
       [
         `model: ${summary.modelDirectory} (${summary.parameters.toLocaleString('en-US')} parameters, EMA weights)`,

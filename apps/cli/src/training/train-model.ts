@@ -169,9 +169,14 @@ async function exportModelFolder(
 /**
  * Trains a model per `settings`, writing into `settings.out`: `checkpoints/` (resumable), `metrics.jsonl`,
  * and the EMA model (`config.json`, `diffusion_pytorch_model.safetensors`, `scheduler_config.json`,
- * `training.json`).
+ * `training.json`). When `signal` aborts, training stops after the current step and the same files are
+ * written for the steps done.
  */
-export async function trainModel(settings: TrainSettings, stream: ProgressStream): Promise<TrainSummary> {
+export async function trainModel(
+  settings: TrainSettings,
+  stream: ProgressStream,
+  signal?: AbortSignal,
+): Promise<TrainSummary> {
   const dataset = await buildDataset(settings);
   const [height, , channels] = dataset.exampleShape;
   const model =
@@ -245,6 +250,7 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
       untilStep: settings.steps,
       metricsEvery: Math.max(1, Math.min(10, Math.floor(settings.steps / 100))),
       hooks,
+      ...(signal === undefined ? {} : { signal }),
       onMetrics: async (step) => {
         last = step;
         losses.push(step.loss);
@@ -254,6 +260,8 @@ export async function trainModel(settings: TrainSettings, stream: ProgressStream
     });
     const seconds = (performance.now() - started) / 1000;
     bar.finish();
+    if (signal?.aborted)
+      stream.write(`interrupted at step ${trainer.step}: saving a checkpoint (continue with --resume)\n`);
     if (trainer.step % settings.checkpointEvery !== 0) await checkpoint();
     // The model to sample with: the averaged (EMA) weights.
     await exportModelFolder(model, schedulerConfig, {
