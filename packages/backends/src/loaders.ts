@@ -66,9 +66,33 @@ async function loadTensorflow(platform: Platform): Promise<LoadedBackend> {
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+/**
+ * Whether a Linux machine may have a hardware GPU for Dawn: a DRM render node (`/dev/dri/renderD*`: Mesa,
+ * AMD, Intel) or an NVIDIA device node, or a Vulkan driver named explicitly by the loader's environment
+ * variables. Probing Dawn without one finds no adapter but prints native errors on stderr, so the default
+ * (implicit) preference skips WebGPU instead. Other platforms use Metal/D3D12 and are always probed.
+ */
+async function mayHaveGpu(): Promise<boolean> {
+  const { platform, env: processEnv } =
+    (globalThis as { process?: { platform?: string; env?: Record<string, string | undefined> } }).process ?? {};
+  if (platform !== 'linux') return true;
+  if (processEnv?.VK_ICD_FILENAMES || processEnv?.VK_DRIVER_FILES || processEnv?.VK_ADD_DRIVER_FILES) return true;
+  const { readdir } = await import('node:fs/promises');
+  const renderNodes = await readdir('/dev/dri').catch(() => [] as string[]);
+  if (renderNodes.some((entry) => entry.startsWith('renderD'))) return true;
+  const devices = await readdir('/dev').catch(() => [] as string[]);
+  return devices.some((entry) => /^nvidia\d+$/.test(entry));
+}
+
 async function loadWebgpu(platform: Platform, options: LoaderOptions): Promise<LoadedBackend> {
   const scope = globalThis as { navigator?: { gpu?: unknown } };
   if (platform === 'node' && !scope.navigator?.gpu) {
+    if (!options.acceptSoftware && !(await mayHaveGpu())) {
+      throw new Unavailable(
+        'no GPU device is present (no /dev/dri/renderD* or /dev/nvidia*) and VK_ICD_FILENAMES is unset',
+        `Install your GPU's Vulkan driver, or with Debian's chromium run with VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (software, for correctness)`,
+      );
+    }
     let dawn: { create(flags: string[]): unknown; globals: Record<string, unknown> };
     try {
       dawn = (await importOptional('webgpu')) as typeof dawn;
