@@ -49,20 +49,6 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = {
   numClasses: 10,
 };
 
-/** Fashion-MNIST class names, by label. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
-
 /** A named weight: shape plus row-major float32 values (HWIO for convolutions, [in, out] for dense). */
 export interface NamedWeight {
   shape: number[];

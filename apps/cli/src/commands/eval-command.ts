@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError } from '@diffuse/core';
+import { FASHION_MNIST_CLASSES } from '@diffuse/train/node';
 import { loadClassifier } from '../classifier/classifier-files.js';
-import { FASHION_MNIST_CLASSES } from '../classifier/fashion-classifier.js';
 import { classifierAccuracy, shuffledIndices } from '../classifier/train-classifier.js';
 import { activateBackend } from '../cli/backend.js';
 import { readBoolean, readChoice, readInteger, readNumber, readString } from '../cli/options.js';
