@@ -18,15 +18,11 @@ import {
 import { element, errorMessage, labelled, nextFrame, numberInput, readNumber, select } from './dom.js';
 import { drawLines, drawScatter } from './plot.js';
 import { runSampling } from './sampling-pipeline.js';
+import { DEFAULT_SCHEDULER_CONFIG } from './scheduler-config.js';
 
 /** The toy model's scheduler: diffusers' DDPM defaults, without x₀ clipping (toy data exceeds [−1, 1]). */
 export const TOY_SCHEDULER_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
-  _class_name: 'DDPMScheduler',
-  num_train_timesteps: 1000,
-  beta_schedule: 'linear',
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  prediction_type: 'epsilon',
+  ...DEFAULT_SCHEDULER_CONFIG,
   clip_sample: false,
 });
 
