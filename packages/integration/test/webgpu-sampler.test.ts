@@ -23,26 +23,16 @@ const NUM_INFERENCE_STEPS = 3;
  */
 const TOLERANCE = 2e-3;
 
-/** diffusers' DDPMScheduler defaults, as a `scheduler_config.json` would hold them. */
-const SCHEDULER_CONFIG = {
-  _class_name: 'DDPMScheduler',
-  num_train_timesteps: 1000,
-  beta_schedule: 'linear',
-  beta_start: 0.0001,
-  beta_end: 0.02,
-  prediction_type: 'epsilon',
-  clip_sample: true,
-};
-
 interface Loop {
   name: string;
   sampler: () => Sampler;
   eta?: number;
 }
 
+/** The samplers' defaults are diffusers' `DDPMScheduler()` defaults (linear β 1e-4 → 0.02, ε, x₀ clipping). */
 const LOOPS: Loop[] = [
-  { name: 'DDIM η = 0.5', sampler: () => DDIMSampler.fromConfig(SCHEDULER_CONFIG), eta: 0.5 },
-  { name: 'DDPM', sampler: () => DDPMSampler.fromConfig(SCHEDULER_CONFIG) },
+  { name: 'DDIM η = 0.5', sampler: () => new DDIMSampler(), eta: 0.5 },
+  { name: 'DDPM', sampler: () => new DDPMSampler() },
 ];
 
 /** Each loop's final sample and the x₀ predictions of every step, on the active backend. */
