@@ -155,6 +155,15 @@ export function readInteger(
   return value;
 }
 
+/** An integer flag in `[min, max]`, or undefined when absent. */
+export function readOptionalInteger(
+  values: FlagValues,
+  name: string,
+  range: { min?: number; max?: number } = {},
+): number | undefined {
+  return readString(values, name) === undefined ? undefined : readInteger(values, name, 0, range);
+}
+
 /** A finite number flag in `[min, max]`, or `fallback` when absent. */
 export function readNumber(
   values: FlagValues,

@@ -11,10 +11,11 @@ import { createSchedule } from '@diffuse/schedules';
 import { ImageDataset, ToyDataset, Trainer } from '@diffuse/train';
 import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
 import { activateBackend } from '../cli/backend.js';
+import { modelFlag, readModelFolder } from '../cli/common-flags.js';
 import { readBoolean, readInteger, readString } from '../cli/options.js';
-import { packageRoot, pretrainedModelDirectory } from '../cli/paths.js';
+import { packageRoot } from '../cli/paths.js';
 import type { CliContext, Command } from '../cli/run-cli.js';
-import { checkModelFolder, type LoadedDenoiser, loadDenoiserFolder } from '../training/denoiser-folder.js';
+import { type LoadedDenoiser, loadDenoiserFolder } from '../training/denoiser-folder.js';
 
 interface BenchOptions {
   /** The repository's benchmark suite (script and runner paths), when `--suite` is given. */
@@ -143,12 +144,7 @@ export const benchCommand: Command<BenchOptions> = {
       'forward pass (what each sampling step costs) and one training step (forward, backward, Adam, EMA).\n' +
       'Reports the median of --iterations after --warmup untimed runs. DIFFUSE_BACKEND picks the backend.',
     flags: {
-      model: {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Model folder',
-        defaultText: 'the committed Fashion-MNIST U-Net',
-      },
+      model: modelFlag(),
       'batch-size': { type: 'string', valueName: 'N', description: 'Images per call', defaultText: '16' },
       iterations: { type: 'string', valueName: 'N', description: 'Timed runs', defaultText: '3' },
       warmup: { type: 'string', valueName: 'N', description: 'Untimed runs first', defaultText: '1' },
@@ -170,8 +166,7 @@ export const benchCommand: Command<BenchOptions> = {
   },
   parse(values) {
     const variant = readString(values, 'suite');
-    const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
-    if (variant === undefined) checkModelFolder('--model', model);
+    const model = readModelFolder(values, variant === undefined);
     return {
       suite:
         variant === undefined

@@ -10,25 +10,29 @@ import { FASHION_MNIST_CLASSES } from '@diffuse/train/node';
 import { loadClassifier } from '../classifier/classifier-files.js';
 import { classifierAccuracy, shuffledIndices } from '../classifier/train-classifier.js';
 import { activateBackend } from '../cli/backend.js';
-import { readBoolean, readChoice, readInteger, readNumber, readString } from '../cli/options.js';
-import { pretrainedClassifierDirectory, pretrainedModelDirectory } from '../cli/paths.js';
+import {
+  dataDirFlag,
+  modelFlag,
+  readDataDir,
+  readModelFolder,
+  readSamplerAndEta,
+  readSeed,
+  SAMPLER_FLAG,
+} from '../cli/common-flags.js';
+import { readBoolean, readInteger, readString } from '../cli/options.js';
+import { pretrainedClassifierDirectory } from '../cli/paths.js';
 import type { CliContext, Command } from '../cli/run-cli.js';
-import { FASHION_MNIST_DIR, loadFashionMnist } from '../data/fashion-mnist.js';
+import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { classHistogram, classifierFeatures, featureFrechetDistance, subset } from '../evaluation/image-metrics.js';
 import { formatPointMetrics, pointMetrics } from '../evaluation/point-metrics.js';
-import { generateSamples, SAMPLER_NAMES, type SamplerName } from '../sampling/generate-samples.js';
-import { checkModelFolder, type LoadedDenoiser, loadDenoiserFolder } from '../training/denoiser-folder.js';
+import { type GenerateOptions, generateSamples } from '../sampling/generate-samples.js';
+import { type LoadedDenoiser, loadDenoiserFolder } from '../training/denoiser-folder.js';
 import { trainedDistribution } from './sample-command.js';
 
-interface EvalOptions {
+interface EvalOptions extends Pick<GenerateOptions, 'sampler' | 'steps' | 'eta' | 'seed' | 'batchSize'> {
   model: string;
   classifier: string;
-  sampler: SamplerName;
-  steps: number;
-  eta: number;
   count: number;
-  seed: number;
-  batchSize: number;
   dataDir: string;
   json: boolean;
 }
@@ -45,12 +49,7 @@ export const evalCommand: Command<EvalOptions> = {
       'and the classes the classifier assigns to the samples. 2-D models: energy distance and MMD between the\n' +
       'samples and the true distribution, beside the same statistic between two true draws.',
     flags: {
-      model: {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Model folder',
-        defaultText: 'the committed Fashion-MNIST U-Net',
-      },
+      model: modelFlag(),
       classifier: {
         type: 'string',
         valueName: 'DIR',
@@ -63,7 +62,7 @@ export const evalCommand: Command<EvalOptions> = {
         description: 'Generated samples (and training images for the floor)',
         defaultText: '1000, 2000 for 2-D',
       },
-      sampler: { type: 'string', valueName: 'NAME', description: 'ddim or ddpm', defaultText: 'ddim' },
+      sampler: SAMPLER_FLAG,
       steps: { type: 'string', valueName: 'N', description: 'Inference steps', defaultText: '25' },
       eta: { type: 'string', valueName: 'η', description: 'DDIM noise', defaultText: '0' },
       seed: {
@@ -73,24 +72,14 @@ export const evalCommand: Command<EvalOptions> = {
         defaultText: '1',
       },
       'batch-size': { type: 'string', valueName: 'N', description: 'Samples per model call', defaultText: '100' },
-      'data-dir': {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Fashion-MNIST IDX folder',
-        defaultText: FASHION_MNIST_DIR,
-      },
+      'data-dir': dataDirFlag(),
       json: { type: 'boolean', description: 'Print the metrics as one JSON object' },
     },
     examples: ['diffuse eval --n 500 --steps 25', 'diffuse eval --model ./moons --n 2000'],
   },
   parse(values) {
-    const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
-    checkModelFolder('--model', model);
-    const sampler = readChoice(values, 'sampler', SAMPLER_NAMES, 'ddim');
-    const eta = readNumber(values, 'eta', 0, { min: 0, max: 1 });
-    if (sampler === 'ddpm' && eta !== 0) {
-      throw new ConfigError({ argument: '--eta', expected: 'no --eta with --sampler ddpm', received: String(eta) });
-    }
+    const model = readModelFolder(values);
+    const { sampler, eta } = readSamplerAndEta(values);
     return {
       model,
       classifier: resolve(readString(values, 'classifier', pretrainedClassifierDirectory())),
@@ -98,9 +87,9 @@ export const evalCommand: Command<EvalOptions> = {
       steps: readInteger(values, 'steps', 25, { min: 1, max: 1000 }),
       eta,
       count: readInteger(values, 'n', -1, { min: 16, max: 60_000 }),
-      seed: readInteger(values, 'seed', 1, { min: 0, max: 2 ** 31 - 1 }),
+      seed: readSeed(values, 1),
       batchSize: readInteger(values, 'batch-size', 100, { min: 1, max: 100_000 }),
-      dataDir: readString(values, 'data-dir', FASHION_MNIST_DIR),
+      dataDir: readDataDir(values),
       json: readBoolean(values, 'json'),
     };
   },
@@ -127,6 +116,17 @@ export const evalCommand: Command<EvalOptions> = {
   },
 };
 
+/** `count` samples from `model` with the command's sampler settings, `batchSize` per model call. */
+function drawSamples(
+  options: EvalOptions,
+  model: LoadedDenoiser,
+  context: CliContext,
+  size: { count: number; batchSize: number },
+) {
+  const { sampler, steps, eta, seed } = options;
+  return generateSamples({ model, sampler, steps, eta, seed, ...size, progress: context.stderr });
+}
+
 async function evaluatePoints(options: EvalOptions, model: LoadedDenoiser, context: CliContext) {
   const distribution = await trainedDistribution(options.model);
   if (distribution === undefined) {
@@ -137,16 +137,7 @@ async function evaluatePoints(options: EvalOptions, model: LoadedDenoiser, conte
     });
   }
   const count = options.count > 0 ? options.count : 2000;
-  const generated = await generateSamples({
-    model,
-    sampler: options.sampler,
-    steps: options.steps,
-    eta: options.eta,
-    count,
-    seed: options.seed,
-    batchSize: count,
-    progress: context.stderr,
-  });
+  const generated = await drawSamples(options, model, context, { count, batchSize: count });
   const metrics = pointMetrics({ samples: generated.data, distribution });
   if (!options.json) context.stdout(`${distribution}, ${count} samples:\n${formatPointMetrics(metrics)}\n`);
   return { distribution, ...metrics };
@@ -160,16 +151,7 @@ async function evaluateImages(options: EvalOptions, model: LoadedDenoiser, conte
       loadFashionMnist({ split: 'train', directory: options.dataDir }),
       loadFashionMnist({ split: 'test', directory: options.dataDir }),
     ]);
-    const generated = await generateSamples({
-      model,
-      sampler: options.sampler,
-      steps: options.steps,
-      eta: options.eta,
-      count,
-      seed: options.seed,
-      batchSize: options.batchSize,
-      progress: context.stderr,
-    });
+    const generated = await drawSamples(options, model, context, { count, batchSize: options.batchSize });
     const imageSize = trainSet.height * trainSet.width;
     const trainSubset = subset(trainSet.images, imageSize, shuffledIndices(trainSet.count, options.seed), count);
     const featureDim = classifier.config.featureDim;

@@ -8,8 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sampleToyPoints, TOY_DISTRIBUTIONS, type ToyDistribution } from '@diffuse/train';
 import { activateBackend } from '../cli/backend.js';
+import { modelFlag, readModelFolder, readSeed } from '../cli/common-flags.js';
 import { readChoice, readInteger, readString } from '../cli/options.js';
-import { pretrainedModelDirectory } from '../cli/paths.js';
 import { formatDuration } from '../cli/progress.js';
 import type { CliContext, Command } from '../cli/run-cli.js';
 import { formatPointMetrics, pointMetrics } from '../evaluation/point-metrics.js';
@@ -17,7 +17,7 @@ import { renderDenoisingStrip, tileImages } from '../render/image-grid.js';
 import { renderScatterPlot } from '../render/scatter-plot.js';
 import { writePng } from '../render/write-png.js';
 import { generateSamples } from '../sampling/generate-samples.js';
-import { checkModelFolder, loadDenoiserFolder } from '../training/denoiser-folder.js';
+import { loadDenoiserFolder } from '../training/denoiser-folder.js';
 import { trainModel } from '../training/train-model.js';
 import { readTrainSettings } from './train-command.js';
 
@@ -44,12 +44,7 @@ export const mainJobCommand: Command<MainJobOptions> = {
       'true-vs-true floor. Everything goes into --out (PNGs, metrics.json, the 2-D model folder).',
     flags: {
       out: { type: 'string', valueName: 'DIR', description: 'Output folder', defaultText: './diffuse-out' },
-      model: {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Image model folder',
-        defaultText: 'the committed Fashion-MNIST U-Net',
-      },
+      model: modelFlag('Image model folder'),
       data: {
         type: 'string',
         valueName: 'NAME',
@@ -75,8 +70,7 @@ export const mainJobCommand: Command<MainJobOptions> = {
     examples: ['diffuse', 'diffuse --out ./demo --data eight-gaussians'],
   },
   parse(values) {
-    const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
-    checkModelFolder('--model', model);
+    const model = readModelFolder(values);
     return {
       out: resolve(readString(values, 'out', './diffuse-out')),
       model,
@@ -85,7 +79,7 @@ export const mainJobCommand: Command<MainJobOptions> = {
       count: readInteger(values, 'n', 36, { min: 1, max: 1024 }),
       sampleSteps: readInteger(values, 'sample-steps', 25, { min: 1, max: 1000 }),
       pointSteps: readInteger(values, 'point-steps', 1000, { min: 1, max: 1000 }),
-      seed: readInteger(values, 'seed', 1, { min: 0, max: 2 ** 31 - 1 }),
+      seed: readSeed(values, 1),
     };
   },
   async run(options, context) {

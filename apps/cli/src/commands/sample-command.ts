@@ -3,31 +3,25 @@
  * or a scatter plot over the true distribution (2-D models), plus, with `--strip`, the denoising strip.
  */
 import { resolve } from 'node:path';
-import { ConfigError } from '@diffuse/core';
 import { sampleToyPoints, TOY_DISTRIBUTIONS, type ToyDistribution } from '@diffuse/train';
 import { activateBackend } from '../cli/backend.js';
-import { readBoolean, readChoice, readInteger, readNumber, readString } from '../cli/options.js';
-import { pretrainedModelDirectory } from '../cli/paths.js';
+import { modelFlag, readModelFolder, readSamplerAndEta, readSeed, SAMPLER_FLAG } from '../cli/common-flags.js';
+import { readBoolean, readInteger, readOptionalInteger, readString } from '../cli/options.js';
 import type { Command } from '../cli/run-cli.js';
 import { renderDenoisingStrip, tileImages, upscale } from '../render/image-grid.js';
 import { renderScatterPlot } from '../render/scatter-plot.js';
 import { writePng } from '../render/write-png.js';
-import { generateSamples, SAMPLER_NAMES, type SamplerName } from '../sampling/generate-samples.js';
-import { checkModelFolder, loadDenoiserFolder, readTrainingRecord } from '../training/denoiser-folder.js';
+import { type GenerateOptions, generateSamples } from '../sampling/generate-samples.js';
+import { loadDenoiserFolder, readTrainingRecord } from '../training/denoiser-folder.js';
 
-interface SampleOptions {
+interface SampleOptions extends Pick<GenerateOptions, 'sampler' | 'steps' | 'eta' | 'seed' | 'batchSize'> {
   model: string;
-  sampler: SamplerName;
-  steps: number;
-  eta: number;
   count: number;
-  seed: number;
   out: string;
   strip: boolean;
   stripFrames: number;
   columns: number | undefined;
   scale: number;
-  batchSize: number;
 }
 
 /** `grid.png` → `grid-strip.png`. */
@@ -51,13 +45,8 @@ export const sampleCommand: Command<SampleOptions> = {
       'or DDPM from seeded noise: image i depends only on --seed and i. Images go into a PNG grid; 2-D models\n' +
       'give a scatter plot of the samples (orange) over the true distribution (grey).',
     flags: {
-      model: {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Model folder',
-        defaultText: 'the committed Fashion-MNIST U-Net',
-      },
-      sampler: { type: 'string', valueName: 'NAME', description: 'ddim or ddpm', defaultText: 'ddim' },
+      model: modelFlag(),
+      sampler: SAMPLER_FLAG,
       steps: { type: 'string', valueName: 'N', description: 'Inference steps', defaultText: '50' },
       eta: {
         type: 'string',
@@ -88,29 +77,19 @@ export const sampleCommand: Command<SampleOptions> = {
     ],
   },
   parse(values) {
-    const model = resolve(readString(values, 'model', pretrainedModelDirectory()));
-    checkModelFolder('--model', model);
-    const sampler = readChoice(values, 'sampler', SAMPLER_NAMES, 'ddim');
-    const eta = readNumber(values, 'eta', 0, { min: 0, max: 1 });
-    if (sampler === 'ddpm' && eta !== 0) {
-      throw new ConfigError({
-        argument: '--eta',
-        expected: 'no --eta with --sampler ddpm (η is DDIM’s)',
-        received: String(eta),
-      });
-    }
-    const columnsText = readString(values, 'columns');
+    const model = readModelFolder(values);
+    const { sampler, eta } = readSamplerAndEta(values);
     return {
       model,
       sampler,
       steps: readInteger(values, 'steps', 50, { min: 1, max: 1000 }),
       eta,
       count: readInteger(values, 'n', -1, { min: 1, max: 100_000 }),
-      seed: readInteger(values, 'seed', 1, { min: 0, max: 2 ** 31 - 1 }),
+      seed: readSeed(values, 1),
       out: resolve(readString(values, 'out', './samples.png')),
       strip: readBoolean(values, 'strip'),
       stripFrames: readInteger(values, 'strip-frames', 10, { min: 2, max: 100 }),
-      columns: columnsText === undefined ? undefined : readInteger(values, 'columns', 8, { min: 1, max: 1000 }),
+      columns: readOptionalInteger(values, 'columns', { min: 1, max: 1000 }),
       scale: readInteger(values, 'scale', 1, { min: 1, max: 16 }),
       batchSize: readInteger(values, 'batch-size', 64, { min: 1, max: 100_000 }),
     };

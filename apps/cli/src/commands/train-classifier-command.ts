@@ -7,10 +7,11 @@ import { resolve } from 'node:path';
 import { saveClassifier } from '../classifier/classifier-files.js';
 import { classifierAccuracy, trainClassifier } from '../classifier/train-classifier.js';
 import { activateBackend } from '../cli/backend.js';
-import { readInteger, readNumber, readString } from '../cli/options.js';
+import { dataDirFlag, readDataDir, readSeed } from '../cli/common-flags.js';
+import { readInteger, readNumber, readOptionalInteger, readString } from '../cli/options.js';
 import { ProgressBar } from '../cli/progress.js';
 import type { Command } from '../cli/run-cli.js';
-import { FASHION_MNIST_DIR, loadFashionMnist } from '../data/fashion-mnist.js';
+import { loadFashionMnist } from '../data/fashion-mnist.js';
 
 interface TrainClassifierCommandOptions {
   out: string;
@@ -41,26 +42,20 @@ export const trainClassifierCommand: Command<TrainClassifierCommandOptions> = {
       'batch-size': { type: 'string', valueName: 'N', description: 'Images per step', defaultText: '64' },
       'learning-rate': { type: 'string', valueName: 'LR', description: 'Adam learning rate', defaultText: '0.001' },
       seed: { type: 'string', valueName: 'N', description: 'Seed of the weights and the shuffling', defaultText: '0' },
-      'data-dir': {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Folder of the IDX files',
-        defaultText: FASHION_MNIST_DIR,
-      },
+      'data-dir': dataDirFlag('Folder of the IDX files'),
       limit: { type: 'string', valueName: 'N', description: 'Use only the first N training images (quick runs)' },
     },
     examples: ['diffuse train-classifier --out apps/cli/pretrained/fashion-mnist-classifier --epochs 3'],
   },
   parse(values) {
-    const limitText = readString(values, 'limit');
     return {
       out: resolve(readString(values, 'out', './fashion-mnist-classifier')),
       epochs: readInteger(values, 'epochs', 3, { min: 1, max: 100 }),
       batchSize: readInteger(values, 'batch-size', 64, { min: 1, max: 4096 }),
       learningRate: readNumber(values, 'learning-rate', 1e-3, { min: 1e-7, max: 1 }),
-      seed: readInteger(values, 'seed', 0, { min: 0, max: 2 ** 31 - 1 }),
-      dataDir: readString(values, 'data-dir', FASHION_MNIST_DIR),
-      limit: limitText === undefined ? undefined : readInteger(values, 'limit', 0, { min: 1 }),
+      seed: readSeed(values, 0),
+      dataDir: readDataDir(values),
+      limit: readOptionalInteger(values, 'limit', { min: 1 }),
     };
   },
   async run(options, context) {

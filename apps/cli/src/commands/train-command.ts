@@ -7,6 +7,7 @@ import { ConfigError } from '@diffuse/core';
 import { BETA_SCHEDULES, type BetaScheduleName } from '@diffuse/schedules';
 import { TOY_DISTRIBUTIONS } from '@diffuse/train';
 import { activateBackend } from '../cli/backend.js';
+import { dataDirFlag, readSeed } from '../cli/common-flags.js';
 import {
   type FlagValues,
   readBoolean,
@@ -14,6 +15,7 @@ import {
   readInteger,
   readIntegerList,
   readNumber,
+  readOptionalInteger,
   readString,
 } from '../cli/options.js';
 import { formatDuration } from '../cli/progress.js';
@@ -69,11 +71,10 @@ export function readTrainSettings(values: FlagValues, commandLine: string): Trai
       return level;
     });
   const steps = readInteger(values, 'steps', defaults.steps, { min: 1, max: 10_000_000 });
-  const limitText = readString(values, 'limit');
   return {
     data,
     dataDir: readString(values, 'data-dir'),
-    limit: limitText === undefined ? undefined : readInteger(values, 'limit', 0, { min: 1 }),
+    limit: readOptionalInteger(values, 'limit', { min: 1 }),
     out: resolve(readString(values, 'out', defaults.out)),
     steps,
     batchSize: readInteger(values, 'batch-size', defaults.batchSize, { min: 1, max: 65_536 }),
@@ -84,7 +85,7 @@ export function readTrainSettings(values: FlagValues, commandLine: string): Trai
     decay: readChoice(values, 'decay', ['constant', 'cosine'] as const, 'cosine'),
     emaMaxDecay: readNumber(values, 'ema-decay', defaults.emaDecay, { min: 0, max: 1 }),
     maxGradNorm: readNumber(values, 'max-grad-norm', 1, { min: 1e-6 }),
-    seed: readInteger(values, 'seed', 0, { min: 0, max: 2 ** 31 - 1 }),
+    seed: readSeed(values, 0),
     numTrainTimesteps: readInteger(values, 'train-timesteps', 1000, { min: 2, max: 100_000 }),
     betaSchedule: readChoice(values, 'beta-schedule', BETA_SCHEDULES as readonly BetaScheduleName[], 'linear'),
     predictionType: readChoice(values, 'prediction', PREDICTION_CHOICES, 'epsilon'),
@@ -203,12 +204,7 @@ export const trainCommand: Command<TrainSettings> = {
         defaultText: '500',
       },
       resume: { type: 'boolean', description: 'Continue from the latest checkpoint in --out' },
-      'data-dir': {
-        type: 'string',
-        valueName: 'DIR',
-        description: 'Fashion-MNIST IDX folder',
-        defaultText: '/usr/share/datasets/fashion-mnist',
-      },
+      'data-dir': dataDirFlag(),
       limit: { type: 'string', valueName: 'N', description: 'Use only the first N training images' },
     },
     examples: [
