@@ -85,9 +85,47 @@ function targets(report) {
   return rows.join('\n');
 }
 
+/** What this run says about threads: the wasm rows and numpy's GEMM, one thread against all. */
+function threadsVerdict(report) {
+  const one = modelOf(report, 'wasm', 'fashion-mnist-unet');
+  const many = modelOf(report, 'wasm-threads', 'fashion-mnist-unet');
+  const gemmOne = report.nativeGemm?.oneThread?.gflopsWallMedian;
+  const gemmAll = report.nativeGemm?.allThreads?.gflopsWallMedian;
+  const wasmRatio = many?.train?.imagesPerSecond / one?.train?.imagesPerSecond;
+  const gemmRatio = gemmAll / gemmOne;
+  const parts = [];
+  if (Number.isFinite(wasmRatio)) {
+    parts.push(`the threaded training step runs at ${fixed(wasmRatio, 2)}× the one-thread images/s in this run (wall)`);
+  }
+  if (Number.isFinite(gemmRatio))
+    parts.push(`numpy's all-thread GEMM at ${fixed(gemmRatio, 2)}× its one-thread GEMM (wall)`);
+  const sentences = `${parts.join(', and ')}.`;
+  if (wasmRatio < 1) {
+    return `${sentences} In this run the second vCPU did not give a second core's worth of floating-point throughput, and the thread pool adds a wait at every one of the thousands of kernel calls of a step. On a machine with real cores to spare, measure with \`DIFFUSE_BENCH_VARIANTS=wasm,wasm-threads\` before turning it on.`;
+  }
+  return `${sentences} The second vCPU pays when it is idle, as in this run: wide layers (the DDPM CIFAR-10 rows) scale almost 2×, the small U-Net's many small kernels much less. When the machine is busy it does not: an earlier run (2026-11-30 19:18 UTC, load average 2.4 on these 2 vCPUs) measured two wasm threads 2–3× slower than one (and numpy's two-thread GEMM 3× slower than its one-thread GEMM), because every kernel call then waits for a pool thread that waits for a core. One thread never loses badly, so it stays the default; \`DIFFUSE_WASM_THREADS\` turns threads on where cores are free.`;
+}
+
+/** Whether the one-thread GEMM's rate per CPU-second stays under one core's physical peak. */
+function gemmCheck(one, fma) {
+  if (one.error || !fma || fma.error) return '';
+  const share = one.gflopsCpuMedian / fma.gflopsCpu;
+  const accounting =
+    share <= 1.02
+      ? 'below that peak, so no CPU time goes uncounted'
+      : '**above** that peak: CPU time is under-counted (threads outside the process, or an unset thread limit), so treat the GEMM row as wrong';
+  return (
+    `Sanity check: the one-thread GEMM runs ${one.osThreads ?? '?'} OS thread(s) (OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 ` +
+    `in its subprocess; \`process_time()\` counts the CPU time of every thread of the process) at ${percent(share)} of one core's ` +
+    `measured FMA peak, ${accounting}. The one-thread GEMM's wall rate is lower than its per-CPU-second rate when the ` +
+    'process waits for a core that other work holds.'
+  );
+}
+
 export function renderMarkdown(report) {
   const one = report.nativeGemm?.oneThread ?? {};
   const all = report.nativeGemm?.allThreads ?? {};
+  const fma = report.nativeGemm?.coreFmaPeak;
   const gemm = (entry) =>
     entry.error
       ? entry.error
@@ -102,7 +140,9 @@ Raw numbers: [benchmarks.json](benchmarks.json). Re-render this page from them: 
 **Read the numbers as ratios within this run.** The machine is shared (load average ${report.loadAverageAtStart.map((l) => l.toFixed(1)).join(', ')}
 at the start on ${report.machine.logicalCores} cores), so wall-clock times are inflated by waiting for a core. Each row gives the
 median wall time *and* the median CPU time of the process (user + system, all threads): GFLOP/s "per CPU-second" is
-the work rate while running, the steadier measure here. FLOPs are analytic: 2·multiply-adds of the convolutions and
+the work rate while running, the steadier measure here. A one-thread row can show more CPU than wall time: Node's own
+helper threads (garbage collection, compiling wasm to optimised code) run on the other core and are counted, which
+lowers that row's rate per CPU-second. FLOPs are analytic: 2·multiply-adds of the convolutions and
 matrix products each backend executes (counted from \`tf.profile\` at batch 1: forward, dx, dW), elementwise work not
 counted.
 
@@ -119,13 +159,18 @@ subprocess only.
 |---|---|
 | 1 | ${gemm(one)} |
 | ${all.threads ?? 'all'} | ${gemm(all)} |
+| one core's FMA peak (bench/fma-peak.c) | ${!fma ? 'not measured' : (fma.error ?? `${fixed(fma.gflopsCpu)} per CPU-second: ${fixed(fma.flopsPerCycle, 0)} FLOP/cycle (${fma.isa}) × ${fixed(fma.clockGHz, 2)} GHz`)} |
+
+${gemmCheck(one, fma)}
 
 ## Targets (issue #5)
 
 ${targets(report)}
 
-## Reference small U-Net (Fashion-MNIST)
+## Reference small U-Net (the committed Fashion-MNIST model's config)
 
+The configuration of the pretrained model that \`diffuse train\` (the training demo) produced and the repository ships,
+read from its \`config.json\` (random weights here: speed does not depend on them).
 ${ours?.description ?? ''}; ${ours?.parameters?.toLocaleString('en-US') ?? '?'} parameters,
 ${fixed((ours?.forward?.flopsPerImage ?? 0) / 1e6, 0)} MFLOP per image forward, ${fixed((ours?.train?.flopsPerImage ?? 0) / 1e6, 0)} MFLOP per image per training step
 (forward, loss, all gradients, Adam update). The cpu rows use batch 1–2 and one run (a cpu training step takes minutes).
@@ -171,11 +216,7 @@ C++ caps the XNNPACK pool at half the logical cores (2 vCPUs → 1 thread). \`pa
 starts the shipped threaded build itself: the worker script written to a temporary \`.cjs\` file, the package's glue file
 as the main script, and \`os.cpus()\` reporting 2 × the wanted threads while the module initialises. It works
 (\`DIFFUSE_WASM_THREADS=2\`; tested; emscripten leaves busy pool workers referenced, which kept Node from exiting,
-so the pool's workers are unref-ed), but it stays **opt-in, default 1 thread**: on this machine two threads are slower
-than one (the two wasm rows above), as is numpy's own two-thread GEMM against its one-thread GEMM (the native table):
-the two vCPUs do not give two cores' worth of floating-point throughput, and the thread pool then adds a wait at
-every one of the thousands of kernel calls of a step. On a machine with real cores to spare, measure with
-\`DIFFUSE_BENCH_VARIANTS=wasm,wasm-threads\` before turning it on.
+so the pool's workers are unref-ed), but it stays **opt-in, default 1 thread**: ${threadsVerdict(report)}
 
 ## What limits the numbers
 
@@ -192,8 +233,8 @@ every one of the thousands of kernel calls of a step. On a machine with real cor
   not ship.
 - **Against native GEMM**: tfjs-backend-wasm's SIMD is 128-bit without fused multiply-add (4 fp32 lanes, a multiply
   and an add), OpenBLAS here uses AVX-512 FMA (16 lanes, fused): up to 8× more FLOPs per instruction. XNNPACK reaches
-  ~40 GFLOP/s per CPU-second on a large convolution; a 28×28 U-Net with 32–96 channels reaches less (small products,
-  elementwise work between them). The wide DDPM CIFAR-10 model gets closer to the GEMM rate.
+  ~40 GFLOP/s per CPU-second on a large convolution; a 28×28 U-Net with 16–64 channels reaches less (small products,
+  elementwise work between them, attention with 8-channel heads). The wide DDPM CIFAR-10 model gets closer to the GEMM rate.
 `;
 }
 

@@ -35,7 +35,7 @@ const VARIANTS = {
 const requested = (process.env.DIFFUSE_BENCH_VARIANTS ?? 'wasm,wasm-threads,wasm-stock,cpu').split(',');
 
 function gemmPeak(threads) {
-  const environment = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  const environment = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   // May be set on this machine and pin a slower kernel: unset for this subprocess only.
   delete environment.OPENBLAS_CORETYPE;
   delete environment.OPENBLAS_L2_SIZE;
@@ -45,12 +45,31 @@ function gemmPeak(threads) {
   return JSON.parse(run.stdout);
 }
 
+/** One core's measured FMA peak and clock (bench/fma-peak.c), the ceiling for one-thread rates. */
+function fmaPeak() {
+  const binary = join(scratch, 'fma-peak');
+  for (const compiler of ['gcc', 'cc']) {
+    const build = spawnSync(
+      compiler,
+      ['-O3', '-funroll-loops', '-march=native', '-o', binary, join(here, 'fma-peak.c')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (build.error || build.status !== 0) continue;
+    const run = spawnSync(binary, [], { encoding: 'utf8' });
+    if (run.status === 0) return JSON.parse(run.stdout);
+    return { error: `fma-peak failed: ${run.stderr.trim()}` };
+  }
+  return { error: 'no C compiler with FMA support' };
+}
+
 const started = new Date();
 const report = {
   date: started.toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', logicalCores: cpus().length, node: process.version },
   loadAverageAtStart: (await import('node:os')).loadavg(),
-  nativeGemm: { oneThread: gemmPeak(1), allThreads: gemmPeak(cpus().length) },
+  nativeGemm: { oneThread: gemmPeak(1), allThreads: gemmPeak(cpus().length), coreFmaPeak: fmaPeak() },
   variants: {},
 };
 for (const key of requested) {

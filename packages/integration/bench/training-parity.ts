@@ -15,8 +15,8 @@ async function lossAndGradients(backend: 'cpu' | 'wasm') {
   const choice = await initBackend({ prefer: backend, env: {} });
   const unet = new UNet2DModel(FASHION_MNIST_UNET.config, { seed: 0 });
   const generator = new NoiseGenerator(9);
-  const sample = generator.normal({ shape: [2, 28, 28, 1], step: 0, stream: 'x' }) as tf.Tensor4D;
-  const noise = generator.normal({ shape: [2, 28, 28, 1], step: 0, stream: 'noise' });
+  const sample = generator.normal({ shape: [2, ...FASHION_MNIST_UNET.image], step: 0, stream: 'x' }) as tf.Tensor4D;
+  const noise = generator.normal({ shape: [2, ...FASHION_MNIST_UNET.image], step: 0, stream: 'noise' });
   const { value, grads } = tf.variableGrads(
     () => tf.losses.meanSquaredError(noise, unet.predict({ sample, timestep: [10, 700] })) as tf.Scalar,
     unet.trainableVariables,

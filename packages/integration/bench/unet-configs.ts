@@ -1,7 +1,10 @@
 /**
  * The U-Nets the benchmarks measure, and the analytic FLOP count of what a backend executes.
  */
-import type { UNet2DConfigInput } from '@diffuse/models';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readUNet2DConfig, type UNet2DConfig, type UNet2DConfigInput } from '@diffuse/models';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A benchmarked model: its config, image shape and whether a training step is measured. */
@@ -13,26 +16,48 @@ export interface BenchModel {
   train: boolean;
 }
 
+/** The committed pretrained Fashion-MNIST model's folder (trained by `diffuse train`, the training demo). */
+export const FASHION_MNIST_CONFIG_PATH = 'apps/cli/pretrained/fashion-mnist-unet/config.json';
+
+function readCommittedConfig(): UNet2DConfig {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+  return readUNet2DConfig(JSON.parse(readFileSync(join(root, FASHION_MNIST_CONFIG_PATH), 'utf8')), {
+    argument: FASHION_MNIST_CONFIG_PATH,
+  });
+}
+
+/** `[height, width]` of a config's `sampleSize`. */
+function imageSize(config: UNet2DConfig): [number, number] {
+  const size = config.sampleSize;
+  if (size === null) throw new Error(`${FASHION_MNIST_CONFIG_PATH} has no sample_size`);
+  return typeof size === 'number' ? [size, size] : size;
+}
+
+function describe(config: UNet2DConfig): string {
+  const [height, width] = imageSize(config);
+  const attention = config.downBlockTypes
+    .map((type, level) => (type.startsWith('Attn') ? `${height / 2 ** level}×${width / 2 ** level}` : ''))
+    .filter(Boolean);
+  return (
+    `UNet2DModel ${height}×${width}×${config.inChannels}, ` +
+    `blockOutChannels [${config.blockOutChannels.join(', ')}], layersPerBlock ${config.layersPerBlock}, ` +
+    `attention at ${attention.join(', ') || 'no level'} and in the mid block, normNumGroups ${config.normNumGroups}`
+  );
+}
+
+const committed = readCommittedConfig();
+
 /**
- * Reference small U-Net for Fashion-MNIST 28×28 (no app or trainer config existed when this was
- * chosen): three levels of 32/64/64 channels (28 → 14 → 7), one ResNet block per level, attention at
- * 14×14 (8 heads of 8 channels, diffusers' default head size) and in the 7×7 mid block.
+ * Reference small U-Net: the configuration of the committed pretrained Fashion-MNIST model (the one the
+ * training demo, `diffuse train`, produces), read from its `config.json` so the two cannot drift apart.
+ * At the time of writing: 28×28×1, three levels of 16/32/64 channels (28 → 14 → 7), one ResNet block per
+ * level, attention only at 7×7 (AttnDownBlock2D/AttnUpBlock2D) and in the mid block, 8-channel heads.
  */
 export const FASHION_MNIST_UNET: BenchModel = {
   name: 'fashion-mnist-unet',
-  description:
-    'UNet2DModel 28×28×1, blockOutChannels [32, 64, 64], layersPerBlock 1, AttnDownBlock2D/AttnUpBlock2D at 14×14, normNumGroups 8',
-  config: {
-    sampleSize: 28,
-    inChannels: 1,
-    outChannels: 1,
-    blockOutChannels: [32, 64, 64],
-    layersPerBlock: 1,
-    downBlockTypes: ['DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D'],
-    upBlockTypes: ['UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'],
-    normNumGroups: 8,
-  },
-  image: [28, 28, 1],
+  description: `${describe(committed)} (${FASHION_MNIST_CONFIG_PATH})`,
+  config: committed,
+  image: [...imageSize(committed), committed.inChannels],
   train: true,
 };
 
