@@ -5,13 +5,15 @@ import { expect, it } from 'vitest';
 import { MlpDenoiser } from './mlp-denoiser.js';
 import { sinusoidalEmbedding } from './sinusoidal-embedding.js';
 
-describeBackends('MlpDenoiser', () => {
+describeBackends('MlpDenoiser', ({ backend }) => {
   it('embeds timesteps as [sin(tω), cos(tω)]', async () => {
     const t = tensor1d([0, 3]);
     const embedding = sinusoidalEmbedding(t, 4);
     // ω = [1, 10000^(−1/2) = 0.01]
     const expected = [0, 0, 1, 1, Math.sin(3), Math.sin(0.03), Math.cos(3), Math.cos(0.03)];
-    expect(Array.from(await embedding.data())).toEqual(expected.map((x) => expect.closeTo(x, 5)));
+    // WebGPU's sin/cos (SwiftShader) are up to ~2e-4 off (docs/architecture.md): 5e-4 there, 5e-6 elsewhere.
+    const digits = backend === 'webgpu' ? 3 : 5;
+    expect(Array.from(await embedding.data())).toEqual(expected.map((x) => expect.closeTo(x, digits)));
     t.dispose();
     embedding.dispose();
   });
