@@ -174,24 +174,7 @@ export function torchShape(spec: ParameterSpec): number[] {
  * const hwio = fromTorchLayout(spec, oihwValues);
  */
 export function fromTorchLayout(spec: ParameterSpec, data: Float32Array): Float32Array {
-  if (spec.layout === 'same') return data;
-  if (spec.layout === 'linear') {
-    const [inFeatures, outFeatures] = spec.shape as [number, number];
-    return transpose2d(data, outFeatures, inFeatures);
-  }
-  const [kh, kw, inChannels, outChannels] = spec.shape as [number, number, number, number];
-  const out = new Float32Array(data.length);
-  // torch [o][i][y][x] → tfjs [y][x][i][o]
-  for (let o = 0; o < outChannels; o++) {
-    for (let i = 0; i < inChannels; i++) {
-      for (let y = 0; y < kh; y++) {
-        for (let x = 0; x < kw; x++) {
-          out[((y * kw + x) * inChannels + i) * outChannels + o] = data[((o * inChannels + i) * kh + y) * kw + x]!;
-        }
-      }
-    }
-  }
-  return out;
+  return convertLayout(spec, data, 'from-torch');
 }
 
 /**
@@ -201,10 +184,17 @@ export function fromTorchLayout(spec: ParameterSpec, data: Float32Array): Float3
  * const oihw = toTorchLayout(spec, await variable.data() as Float32Array);
  */
 export function toTorchLayout(spec: ParameterSpec, data: Float32Array): Float32Array {
+  return convertLayout(spec, data, 'to-torch');
+}
+
+/** Linear [out, in] ↔ [in, out]; conv torch [o][i][y][x] ↔ tfjs [y][x][i][o]. */
+function convertLayout(spec: ParameterSpec, data: Float32Array, direction: 'from-torch' | 'to-torch'): Float32Array {
   if (spec.layout === 'same') return data;
   if (spec.layout === 'linear') {
     const [inFeatures, outFeatures] = spec.shape as [number, number];
-    return transpose2d(data, inFeatures, outFeatures);
+    return direction === 'from-torch'
+      ? transpose2d(data, outFeatures, inFeatures)
+      : transpose2d(data, inFeatures, outFeatures);
   }
   const [kh, kw, inChannels, outChannels] = spec.shape as [number, number, number, number];
   const out = new Float32Array(data.length);
@@ -212,7 +202,10 @@ export function toTorchLayout(spec: ParameterSpec, data: Float32Array): Float32A
     for (let i = 0; i < inChannels; i++) {
       for (let y = 0; y < kh; y++) {
         for (let x = 0; x < kw; x++) {
-          out[((o * inChannels + i) * kh + y) * kw + x] = data[((y * kw + x) * inChannels + i) * outChannels + o]!;
+          const torchIndex = ((o * inChannels + i) * kh + y) * kw + x;
+          const tfjsIndex = ((y * kw + x) * inChannels + i) * outChannels + o;
+          if (direction === 'from-torch') out[tfjsIndex] = data[torchIndex]!;
+          else out[torchIndex] = data[tfjsIndex]!;
         }
       }
     }
