@@ -25,13 +25,21 @@ import {
 } from '@tensorflow/tfjs-core';
 import { convolve, type KernelArguments, KernelScope, WASM_BACKEND_NAME } from './kernel-calls.js';
 
-type Shape4 = [number, number, number, number];
+/** A rank-4 shape. */
+export type Shape4 = [number, number, number, number];
 
-/** Reads the attributes tfjs-core's `conv2DBackpropFilter` op passes and checks the layout. */
-export function filterGradientInfo(x: TensorInfo, attrs: Conv2DBackpropFilterAttrs): backend_util.Conv2DInfo {
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+/** The attributes both convolution gradients receive from tfjs-core's ops. */
+export type Conv2DGradientAttrs = Pick<Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>;
+
+/** The forward convolution a gradient belongs to, checked to be NHWC (the wasm backend's only layout). */
+export function channelsLastConv2DInfo(
+  inputShape: Shape4,
+  filterShape: Shape4,
+  attrs: Conv2DGradientAttrs,
+): backend_util.Conv2DInfo {
+  const { strides, pad, dataFormat, dimRoundingMode } = attrs;
   const convInfo = backend_util.computeConv2DInfo(
-    x.shape as Shape4,
+    inputShape,
     filterShape,
     strides,
     1,
@@ -55,7 +63,7 @@ export function conv2dBackpropFilter(args: KernelArguments): TensorInfo {
   const x = args.inputs.x as TensorInfo;
   const dy = args.inputs.dy as TensorInfo;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const convInfo = filterGradientInfo(x, attrs);
+  const convInfo = channelsLastConv2DInfo(x.shape as Shape4, attrs.filterShape, attrs);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = convInfo;
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = convInfo;
   const expectedDy = [batchSize, outHeight, outWidth, outChannels];

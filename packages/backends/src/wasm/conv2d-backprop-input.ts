@@ -16,17 +16,14 @@
  * For stride 1 that is the single convolution with the flipped kernel; for stride s the s² phase
  * convolutions cost together what the forward pass costs, and are interleaved into dx.
  */
-import { ValueError } from '@diffuse/core';
 import {
-  backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { channelsLastConv2DInfo, type Shape4 } from './conv2d-backprop-filter.js';
 import { convolve, type KernelArguments, KernelScope, WASM_BACKEND_NAME } from './kernel-calls.js';
-
-type Shape4 = [number, number, number, number];
 
 /** The taps of one kernel axis that reach output phase `phase`, and where they start reading dy. */
 interface PhaseTaps {
@@ -55,23 +52,12 @@ export function conv2dBackpropInput(args: KernelArguments): TensorInfo {
   const dy = args.inputs.dy as TensorInfo;
   const filter = args.inputs.filter as TensorInfo;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as Conv2DBackpropInputAttrs;
-  const convInfo = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as Shape4,
+  const convInfo = channelsLastConv2DInfo(inputShape, filter.shape as Shape4, {
     strides,
-    1,
     pad,
+    dataFormat,
     dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  if (convInfo.dataFormat !== 'channelsLast') {
-    throw new ValueError({
-      argument: 'dataFormat',
-      expected: "'NHWC' (the wasm backend's only convolution layout)",
-      received: dataFormat,
-    });
-  }
+  });
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = convInfo;
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = convInfo;
 
