@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readUNet2DConfig, type UNet2DConfig, type UNet2DConfigInput } from '@diffuse/models';
 import * as tf from '@tensorflow/tfjs-core';
+import { DDPM_CIFAR10_CONFIG } from '../../models/test/unet/ddpm-cifar10-config.js';
 
 /** A benchmarked model: its config, image shape and whether a training step is measured. */
 export interface BenchModel {
@@ -65,26 +66,7 @@ export const FASHION_MNIST_UNET: BenchModel = {
 export const DDPM_CIFAR10: BenchModel = {
   name: 'ddpm-cifar10-32',
   description: 'google/ddpm-cifar10-32 config: 32×32×3, blockOutChannels [128, 256, 256, 256], layersPerBlock 2',
-  config: {
-    sampleSize: 32,
-    inChannels: 3,
-    outChannels: 3,
-    blockOutChannels: [128, 256, 256, 256],
-    downBlockTypes: ['DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D', 'DownBlock2D'],
-    upBlockTypes: ['UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'],
-    layersPerBlock: 2,
-    attentionHeadDim: null,
-    normEps: 1e-6,
-    downsamplePadding: 0,
-    flipSinToCos: false,
-    freqShift: 1,
-    normNumGroups: 32,
-    actFn: 'silu',
-    timeEmbeddingType: 'positional',
-    resnetTimeScaleShift: 'default',
-    centerInputSample: false,
-    midBlockScaleFactor: 1,
-  },
+  config: DDPM_CIFAR10_CONFIG,
   image: [32, 32, 3],
   train: false,
 };
